@@ -1,0 +1,113 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ScalableServiceArgs } from "./scalableServiceArgs";
+import { resolveScalableService } from "./scalableServiceConfig";
+import {
+    buildDeploymentSpec,
+    buildHpaSpec,
+    buildMetadata,
+    buildPdbSpec,
+    buildServiceSpec,
+    clusterUrl,
+} from "./scalableServiceSpecs";
+
+/** The component's type token. */
+export const SCALABLE_SERVICE_TYPE = "orchestration:index:ScalableService";
+
+/**
+ * A containerized HTTP service that stays up, reachable and scaled: a
+ * Deployment, a Service with a stable name, probes on the container, an
+ * `autoscaling/v2` HPA, a PodDisruptionBudget, and a dedicated ServiceAccount.
+ *
+ * Correct by construction: one label set feeds every selector, probes default
+ * to the container port, the Deployment leaves `replicas` to the HPA, and bad
+ * input throws before any Kubernetes object is registered.
+ *
+ * The Kubernetes provider comes through resource options (`{ provider }`).
+ */
+export class ScalableService extends pulumi.ComponentResource {
+    /** The Deployment that runs the pods. */
+    readonly deployment: k8s.apps.v1.Deployment;
+    /** The Service, named `serviceName`, with no random suffix. */
+    readonly service: k8s.core.v1.Service;
+    /** The HPA; undefined when `autoscaling` is false. */
+    readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+    /** The PDB; created only when the service runs at least two replicas. */
+    readonly pdb?: k8s.policy.v1.PodDisruptionBudget;
+    /** The dedicated ServiceAccount; undefined when `serviceAccountName` names an existing one. */
+    readonly serviceAccount?: k8s.core.v1.ServiceAccount;
+    /** The ConfigMap holding `config.files`; undefined without `config`. */
+    readonly configMap?: k8s.core.v1.ConfigMap;
+    /** The Service's name: other pods in the namespace reach it as `http://<serviceName>:<servicePort>`. */
+    readonly serviceName: pulumi.Output<string>;
+    /** Exactly `http://<serviceName>.<namespace>.svc.cluster.local:<servicePort>`. */
+    readonly url: pulumi.Output<string>;
+
+    constructor(name: string, args: ScalableServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything, the component included.
+        const { resolved, warnings } = resolveScalableService(name, args);
+        super(SCALABLE_SERVICE_TYPE, name, {}, opts);
+        for (const warning of warnings) {
+            void pulumi.log.warn(warning, this);
+        }
+
+        const metadata = buildMetadata(resolved);
+        const parent = { parent: this };
+
+        if (resolved.serviceAccount.create) {
+            this.serviceAccount = new k8s.core.v1.ServiceAccount(
+                `${name}-sa`,
+                { metadata, automountServiceAccountToken: false },
+                parent,
+            );
+        }
+        if (resolved.config) {
+            this.configMap = new k8s.core.v1.ConfigMap(
+                `${name}-config`,
+                {
+                    metadata: { ...metadata, name: resolved.config.configMapName },
+                    data: resolved.config.files,
+                },
+                parent,
+            );
+        }
+
+        const podDependencies = [this.serviceAccount, this.configMap].filter(
+            (r): r is k8s.core.v1.ServiceAccount | k8s.core.v1.ConfigMap => r !== undefined,
+        );
+        this.deployment = new k8s.apps.v1.Deployment(
+            name,
+            { metadata, spec: buildDeploymentSpec(resolved) },
+            { parent: this, dependsOn: podDependencies },
+        );
+        this.service = new k8s.core.v1.Service(
+            name,
+            { metadata, spec: buildServiceSpec(resolved) },
+            parent,
+        );
+
+        const hpaSpec = buildHpaSpec(resolved, this.deployment.metadata.name);
+        if (hpaSpec) {
+            const metricsDependencies = args.autoscaling ? (args.autoscaling.dependsOn ?? []) : [];
+            this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                `${name}-hpa`,
+                { metadata, spec: hpaSpec },
+                { parent: this, dependsOn: metricsDependencies },
+            );
+        }
+        const pdbSpec = buildPdbSpec(resolved);
+        if (pdbSpec) {
+            this.pdb = new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                { metadata, spec: pdbSpec },
+                parent,
+            );
+        }
+
+        this.serviceName = this.service.metadata.name;
+        this.url = pulumi
+            .all([this.service.metadata.name, this.service.metadata.namespace])
+            .apply(([svcName, namespace]) => clusterUrl(svcName, namespace, resolved.servicePort));
+        this.registerOutputs({ serviceName: this.serviceName, url: this.url });
+    }
+}

@@ -1,0 +1,314 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The public arguments of `ScalableService`, with every default documented.
+ *
+ * Fields that decide correctness (ports, replica bounds, probe paths, resource
+ * quantities) are plain values rather than `pulumi.Input`s on purpose: the
+ * component validates them when the program runs, so a mistake fails at
+ * `pulumi preview`, before anything reaches the cluster.
+ */
+
+/** How a Service is exposed. */
+export type ServiceType = "ClusterIP" | "LoadBalancer" | "NodePort";
+
+/** An HTTP GET probe, placed on the container by construction. */
+export interface HttpProbe {
+    /** Path to GET; must start with `/`. */
+    path: string;
+    /**
+     * Port to probe.
+     * @default the container `port`, so a probe can't target a port nothing listens on
+     */
+    port?: number;
+    /**
+     * Seconds after the container starts before the first probe.
+     * @default 0 (use a startup probe for slow starters rather than a long delay)
+     */
+    initialDelaySeconds?: number;
+    /**
+     * Seconds between probes.
+     * @default 5 for readiness, 10 for liveness, 5 for startup
+     */
+    periodSeconds?: number;
+    /**
+     * Seconds before a probe attempt times out.
+     * @default 2 for readiness and startup, 3 for liveness
+     */
+    timeoutSeconds?: number;
+    /**
+     * Consecutive failures before the probe counts as failed.
+     * @default 3 for readiness, 6 for liveness, 30 for startup (150 s to start)
+     */
+    failureThreshold?: number;
+}
+
+/** The three probes. Each is an `HttpProbe`, or `false` to turn it off. */
+export interface ProbesArgs {
+    /**
+     * Gates traffic: a pod gets Service endpoints only while this passes.
+     * @default `{ path: "/" }` on the container port; readiness is on unless set to `false`
+     */
+    readiness?: HttpProbe | false;
+    /**
+     * Restarts a wedged container. It must differ from readiness (path or port):
+     * an identical liveness probe restarts pods that are merely busy, which turns
+     * a load spike into an outage.
+     * @default off: a wrong liveness probe causes restart loops, so it is opt-in
+     */
+    liveness?: HttpProbe | false;
+    /**
+     * Holds off liveness and readiness until the app has started, for slow starters.
+     * @default off
+     */
+    startup?: HttpProbe | false;
+}
+
+/** Horizontal autoscaling through an `autoscaling/v2` HorizontalPodAutoscaler. */
+export interface AutoscalingArgs {
+    /**
+     * Lowest replica count; at least 1.
+     * @default 2, so one pod can be lost (node drain, crash) without downtime
+     */
+    minReplicas?: number;
+    /**
+     * Highest replica count; at least `minReplicas`, at most 1000.
+     * @default 10
+     */
+    maxReplicas?: number;
+    /**
+     * Target average CPU utilization, in percent of the CPU request (1–1000),
+     * or `false` to scale on memory only.
+     * @default 70
+     */
+    targetCpuUtilization?: number | false;
+    /**
+     * Target average memory utilization, in percent of the memory request (1–1000).
+     * @default off: most runtimes don't return memory, so memory-driven scale-down rarely works
+     */
+    targetMemoryUtilization?: number;
+    /**
+     * Seconds the HPA looks back before scaling down, so the replica count
+     * doesn't flap when load oscillates (0–3600).
+     * @default 300
+     */
+    scaleDownStabilizationSeconds?: number;
+    /**
+     * Resources the HPA must wait for, typically the metrics-server that feeds
+     * it; without metrics its targets show `<unknown>`.
+     * @default none
+     */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** CPU, memory and ephemeral-storage quantities, such as `250m` or `512Mi`. */
+export interface ResourceQuantities {
+    cpu?: string;
+    memory?: string;
+    "ephemeral-storage"?: string;
+}
+
+/**
+ * Container resources. Values given here are merged over the defaults, so a
+ * CPU request is always present: an HPA that targets CPU without one shows
+ * `<unknown>` and never scales.
+ */
+export interface ResourcesArgs {
+    /**
+     * @default `{ cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }`
+     */
+    requests?: ResourceQuantities;
+    /**
+     * No CPU limit by default: CFS throttling hurts latency while the node has
+     * idle CPU (the EKS best-practices guide advises against CPU limits). Memory
+     * is capped at the request, because memory is not compressible and an
+     * over-committed node OOM-kills its neighbours.
+     * @default `{ memory: <requests.memory>, "ephemeral-storage": "1Gi" }`
+     */
+    limits?: ResourceQuantities;
+}
+
+/**
+ * Security settings. The defaults follow the restricted Pod Security Standard;
+ * override one only where a real image needs it.
+ */
+export interface SecurityArgs {
+    /**
+     * UID the container runs as; 10000 or more keeps it clear of host users.
+     * @default 10001
+     */
+    runAsUser?: number;
+    /**
+     * GID the container runs as.
+     * @default 10001
+     */
+    runAsGroup?: number;
+    /**
+     * Refuse to start a container whose user is root.
+     * @default true
+     */
+    runAsNonRoot?: boolean;
+    /**
+     * Mount the image's root filesystem read-only; `writablePaths` stay writable.
+     * @default true, so a compromised process can't alter binaries or drop tools
+     */
+    readOnlyRootFilesystem?: boolean;
+    /**
+     * Directories mounted as writable `emptyDir` volumes (absolute paths).
+     * @default `["/tmp"]`
+     */
+    writablePaths?: string[];
+    /**
+     * Mount the service account token into the pod.
+     * @default false: the app gets no Kubernetes API credentials unless it needs them
+     */
+    automountServiceAccountToken?: boolean;
+}
+
+/** Files rendered into a ConfigMap and mounted into the container. */
+export interface ConfigFilesArgs {
+    /** Absolute directory the files appear in, for example `/etc/nginx/conf.d`. */
+    mountPath: string;
+    /**
+     * File name to content. Plain strings, so the ConfigMap's name can carry a
+     * content hash: a change rolls the pods instead of leaving them on stale config.
+     */
+    files: Record<string, string>;
+}
+
+/** Arguments of `ScalableService`. Only `image` and `port` are required. */
+export interface ScalableServiceArgs {
+    /** Container image, ideally pinned by tag or digest; must not be empty. */
+    image: string;
+    /** The port the container listens on (1–65535). */
+    port: number;
+    /**
+     * The Service's name, which is also its stable in-cluster DNS name and the
+     * name of the Deployment, HPA, PDB and ServiceAccount. A DNS-1035 label.
+     * @default the component's resource name
+     */
+    serviceName?: string;
+    /**
+     * The port the Service exposes (1–65535).
+     * @default `port`
+     */
+    servicePort?: number;
+    /**
+     * Namespace for every object. It must already exist.
+     * @default "default"
+     */
+    namespace?: string;
+    /**
+     * How the Service is exposed.
+     * @default "ClusterIP": reachable only inside the cluster
+     */
+    serviceType?: ServiceType;
+    /**
+     * Fixed replica count, used only when `autoscaling` is `false`; with an HPA
+     * the Deployment leaves `spec.replicas` to the HPA (a warning says so).
+     * @default 2
+     */
+    replicas?: number;
+    /**
+     * Horizontal autoscaling, or `false` for a fixed `replicas` count.
+     * @default on: `{ minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 }`
+     */
+    autoscaling?: AutoscalingArgs | false;
+    /**
+     * Readiness, liveness and startup probes.
+     * @default readiness `GET /` on the container port; liveness and startup off
+     */
+    probes?: ProbesArgs;
+    /**
+     * Requests and limits, merged over the defaults.
+     * @default requests `{ cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }`,
+     * limits `{ memory: <requests.memory>, "ephemeral-storage": "1Gi" }`
+     */
+    resources?: ResourcesArgs;
+    /**
+     * Environment variables, set on the container in key order.
+     * @default none
+     */
+    env?: Record<string, pulumi.Input<string>>;
+    /**
+     * Arguments passed to the image's entrypoint.
+     * @default the image's own CMD
+     */
+    args?: string[];
+    /**
+     * Files mounted from a ConfigMap the component creates.
+     * @default none
+     */
+    config?: ConfigFilesArgs;
+    /**
+     * Extra labels on every object and on the pods. They can't use the
+     * selector's key (`app.kubernetes.io/name`), so selectors can't drift.
+     * @default none
+     */
+    labels?: Record<string, string>;
+    /**
+     * Annotations on the Service, for example a cloud load balancer's settings.
+     * @default none
+     */
+    serviceAnnotations?: Record<string, string>;
+    /**
+     * An existing ServiceAccount to run as. Without one, the component creates a
+     * dedicated ServiceAccount named `serviceName`, so pods never share the
+     * namespace's `default` account (and can get IRSA roles of their own).
+     * @default a dedicated ServiceAccount
+     */
+    serviceAccountName?: string;
+    /**
+     * Security settings.
+     * @default the restricted Pod Security profile; see `SecurityArgs`
+     */
+    security?: SecurityArgs;
+    /**
+     * Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
+     * kube-proxy stop routing to it before it stops accepting connections.
+     * 0 turns the pause off. Needs Kubernetes 1.30 or later (the `sleep` action).
+     * @default 5
+     */
+    preStopSleepSeconds?: number;
+    /**
+     * Seconds Kubernetes waits after the preStop hook before SIGKILL; must exceed
+     * `preStopSleepSeconds`.
+     * @default 30
+     */
+    terminationGracePeriodSeconds?: number;
+    /**
+     * Pull the image on every pod start, so a moved tag is noticed and the
+     * node re-checks pull credentials. Cached layers are not downloaded again.
+     * @default "Always"
+     */
+    imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+}
+
+/** Every default in one place; the doc comments above quote these values. */
+export const DEFAULTS = {
+    namespace: "default",
+    serviceType: "ClusterIP" as ServiceType,
+    replicas: 2,
+    autoscaling: {
+        minReplicas: 2,
+        maxReplicas: 10,
+        targetCpuUtilization: 70,
+        scaleDownStabilizationSeconds: 300,
+    },
+    readiness: { path: "/", periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+    liveness: { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 },
+    startup: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 30 },
+    requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+    limits: { "ephemeral-storage": "1Gi" },
+    security: {
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        writablePaths: ["/tmp"],
+        automountServiceAccountToken: false,
+    },
+    preStopSleepSeconds: 5,
+    terminationGracePeriodSeconds: 30,
+    imagePullPolicy: "Always" as const,
+} as const;

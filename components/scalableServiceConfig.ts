@@ -1,0 +1,617 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    DEFAULTS,
+    HttpProbe,
+    ResourceQuantities,
+    ScalableServiceArgs,
+    ServiceType,
+} from "./scalableServiceArgs";
+import { isNonNegativeQuantity, parseQuantity } from "./quantity";
+import { IssueCollector, isDns1035Label, isDns1123Label, isIntInRange } from "./validation";
+
+/**
+ * Turns `ScalableServiceArgs` into a fully resolved, validated description.
+ * Pure: no resources, no Outputs created. Defaults are applied once, here,
+ * with `??`, and every builder downstream reads only the resolved form.
+ */
+
+/** A probe with every default filled in. */
+export interface ResolvedProbe {
+    path: string;
+    port: number;
+    initialDelaySeconds: number;
+    periodSeconds: number;
+    timeoutSeconds: number;
+    failureThreshold: number;
+}
+
+/** Scaling is either an HPA or a fixed count, never both. */
+export type ResolvedScaling =
+    | {
+          kind: "hpa";
+          minReplicas: number;
+          maxReplicas: number;
+          targetCpuUtilization?: number;
+          targetMemoryUtilization?: number;
+          scaleDownStabilizationSeconds: number;
+      }
+    | { kind: "fixed"; replicas: number };
+
+/** Everything the spec builders need, with defaults applied. */
+export interface ResolvedService {
+    serviceName: string;
+    namespace: string;
+    image: string;
+    port: number;
+    servicePort: number;
+    serviceType: ServiceType;
+    scaling: ResolvedScaling;
+    probes: { readiness?: ResolvedProbe; liveness?: ResolvedProbe; startup?: ResolvedProbe };
+    requests: Record<string, string>;
+    limits: Record<string, string>;
+    /** Sorted by name, so the container spec is deterministic. */
+    env: Array<{ name: string; value: pulumi.Input<string> }>;
+    args?: string[];
+    config?: { mountPath: string; files: Record<string, string>; configMapName: string };
+    /** The selector: feeds the Deployment, the pod template, the Service and the PDB. */
+    selectorLabels: Record<string, string>;
+    /** The selector plus the standard and user labels, for every object's metadata. */
+    labels: Record<string, string>;
+    serviceAnnotations: Record<string, string>;
+    serviceAccount: { create: boolean; name: string };
+    security: {
+        runAsUser: number;
+        runAsGroup: number;
+        runAsNonRoot: boolean;
+        readOnlyRootFilesystem: boolean;
+        writablePaths: string[];
+        automountServiceAccountToken: boolean;
+    };
+    preStopSleepSeconds: number;
+    terminationGracePeriodSeconds: number;
+    imagePullPolicy: "Always" | "IfNotPresent" | "Never";
+    /** Replicas ≥ 2 at the low end: only then a PDB can't block a node drain. */
+    createPdb: boolean;
+}
+
+/** The outcome of resolving: the description, plus warnings worth showing. */
+export interface Resolution {
+    resolved: ResolvedService;
+    warnings: string[];
+}
+
+/** The label key that selects a service's pods. User labels can't override it. */
+export const SELECTOR_LABEL = "app.kubernetes.io/name";
+
+const SERVICE_TYPES: readonly string[] = ["ClusterIP", "LoadBalancer", "NodePort"];
+const PULL_POLICIES: readonly string[] = ["Always", "IfNotPresent", "Never"];
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const MAX_REPLICAS = 1000;
+
+function isLabelKey(key: string): boolean {
+    const slash = key.indexOf("/");
+    const name = slash === -1 ? key : key.slice(slash + 1);
+    const prefix = slash === -1 ? undefined : key.slice(0, slash);
+    const prefixOk = prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix));
+    return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
+}
+
+function isLabelValue(value: unknown): boolean {
+    return typeof value === "string" && value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+function isAbsolutePath(path: unknown): path is string {
+    return typeof path === "string" && path.startsWith("/");
+}
+
+function resolveProbe(
+    issues: IssueCollector,
+    field: string,
+    probe: HttpProbe,
+    containerPort: number,
+    defaults: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number },
+): ResolvedProbe {
+    const resolved: ResolvedProbe = {
+        path: probe.path,
+        port: probe.port ?? containerPort,
+        initialDelaySeconds: probe.initialDelaySeconds ?? 0,
+        periodSeconds: probe.periodSeconds ?? defaults.periodSeconds,
+        timeoutSeconds: probe.timeoutSeconds ?? defaults.timeoutSeconds,
+        failureThreshold: probe.failureThreshold ?? defaults.failureThreshold,
+    };
+    issues.check(
+        typeof probe.path === "string" && probe.path.startsWith("/"),
+        `${field}.path`,
+        probe.path,
+        "must start with '/'",
+    );
+    if (probe.port !== undefined) {
+        issues.check(
+            isIntInRange(probe.port, 1, 65535),
+            `${field}.port`,
+            probe.port,
+            "must be an integer from 1 to 65535",
+        );
+    }
+    const bounds: Array<[keyof HttpProbe & keyof ResolvedProbe, number]> = [
+        ["initialDelaySeconds", 0],
+        ["periodSeconds", 1],
+        ["timeoutSeconds", 1],
+        ["failureThreshold", 1],
+    ];
+    for (const [key, min] of bounds) {
+        const value = probe[key];
+        if (value !== undefined) {
+            issues.check(
+                isIntInRange(value, min, 3600),
+                `${field}.${key}`,
+                value,
+                `must be an integer from ${min} to 3600`,
+            );
+        }
+    }
+    return resolved;
+}
+
+function resolveQuantities(
+    issues: IssueCollector,
+    field: string,
+    given: ResourceQuantities | undefined,
+): Record<string, string> {
+    const out: Record<string, string> = {};
+    const entries = Object.entries(given ?? {}) as Array<[string, string | undefined]>;
+    for (const [key, value] of entries) {
+        if (value === undefined) {
+            continue;
+        }
+        if (
+            issues.check(
+                isNonNegativeQuantity(value),
+                `${field}.${key}`,
+                value,
+                "is not a valid Kubernetes quantity (for example 250m, 0.5, 512Mi, 1Gi)",
+            )
+        ) {
+            out[key] = value;
+        }
+    }
+    return out;
+}
+
+function resolveScaling(
+    issues: IssueCollector,
+    args: ScalableServiceArgs,
+    warnings: string[],
+): ResolvedScaling {
+    if (args.autoscaling === false) {
+        const replicas = args.replicas ?? DEFAULTS.replicas;
+        issues.check(
+            isIntInRange(replicas, 1, MAX_REPLICAS),
+            "replicas",
+            replicas,
+            `must be an integer from 1 to ${MAX_REPLICAS}`,
+        );
+        return { kind: "fixed", replicas };
+    }
+    const a = args.autoscaling ?? {};
+    const d = DEFAULTS.autoscaling;
+    const minReplicas = a.minReplicas ?? d.minReplicas;
+    const maxReplicas = a.maxReplicas ?? d.maxReplicas;
+    const cpu =
+        a.targetCpuUtilization === undefined ? d.targetCpuUtilization : a.targetCpuUtilization;
+    const memory = a.targetMemoryUtilization;
+    const stabilization = a.scaleDownStabilizationSeconds ?? d.scaleDownStabilizationSeconds;
+
+    const minOk = issues.check(
+        isIntInRange(minReplicas, 1, MAX_REPLICAS),
+        "autoscaling.minReplicas",
+        minReplicas,
+        `must be an integer from 1 to ${MAX_REPLICAS}`,
+    );
+    const maxOk = issues.check(
+        isIntInRange(maxReplicas, 1, MAX_REPLICAS),
+        "autoscaling.maxReplicas",
+        maxReplicas,
+        `must be an integer from 1 to ${MAX_REPLICAS}`,
+    );
+    if (minOk && maxOk && minReplicas > maxReplicas) {
+        issues.add(
+            "autoscaling.minReplicas",
+            minReplicas,
+            `must be <= 'autoscaling.maxReplicas' (${maxReplicas})`,
+        );
+    }
+    if (cpu !== false) {
+        issues.check(
+            isIntInRange(cpu, 1, 1000),
+            "autoscaling.targetCpuUtilization",
+            cpu,
+            "must be an integer percentage from 1 to 1000",
+        );
+    }
+    if (memory !== undefined) {
+        issues.check(
+            isIntInRange(memory, 1, 1000),
+            "autoscaling.targetMemoryUtilization",
+            memory,
+            "must be an integer percentage from 1 to 1000",
+        );
+    }
+    if (cpu === false && memory === undefined) {
+        issues.add(
+            "autoscaling.targetCpuUtilization",
+            cpu,
+            "can only be false when 'autoscaling.targetMemoryUtilization' is set: the HPA needs a metric",
+        );
+    }
+    issues.check(
+        isIntInRange(stabilization, 0, 3600),
+        "autoscaling.scaleDownStabilizationSeconds",
+        stabilization,
+        "must be an integer from 0 to 3600",
+    );
+    if (args.replicas !== undefined) {
+        warnings.push(
+            `'replicas' (${args.replicas}) is ignored while autoscaling is on: the HPA owns the replica count between ${minReplicas} and ${maxReplicas}. Set 'autoscaling: false' to use a fixed count.`,
+        );
+    }
+    return {
+        kind: "hpa",
+        minReplicas,
+        maxReplicas,
+        targetCpuUtilization: cpu === false ? undefined : cpu,
+        targetMemoryUtilization: memory,
+        scaleDownStabilizationSeconds: stabilization,
+    };
+}
+
+function resolveProbes(
+    issues: IssueCollector,
+    args: ScalableServiceArgs,
+    port: number,
+): ResolvedService["probes"] {
+    const given = args.probes ?? {};
+    const readinessArg = given.readiness ?? { path: DEFAULTS.readiness.path };
+    const probes: ResolvedService["probes"] = {
+        readiness:
+            readinessArg === false
+                ? undefined
+                : resolveProbe(issues, "probes.readiness", readinessArg, port, DEFAULTS.readiness),
+        liveness: given.liveness
+            ? resolveProbe(issues, "probes.liveness", given.liveness, port, DEFAULTS.liveness)
+            : undefined,
+        startup: given.startup
+            ? resolveProbe(issues, "probes.startup", given.startup, port, DEFAULTS.startup)
+            : undefined,
+    };
+    const { readiness, liveness } = probes;
+    if (
+        readiness &&
+        liveness &&
+        readiness.path === liveness.path &&
+        readiness.port === liveness.port
+    ) {
+        issues.add(
+            "probes.liveness",
+            { path: liveness.path, port: liveness.port },
+            `must differ from 'probes.readiness' (same path and port): a liveness probe that fails whenever the pod is merely busy restarts healthy pods. Give liveness a cheaper endpoint, or set 'probes.liveness: false'`,
+        );
+    }
+    return probes;
+}
+
+function resolveResources(issues: IssueCollector, args: ScalableServiceArgs) {
+    const requests = {
+        ...DEFAULTS.requests,
+        ...resolveQuantities(issues, "resources.requests", args.resources?.requests),
+    };
+    const limits: Record<string, string> = {
+        memory: requests.memory,
+        ...DEFAULTS.limits,
+        ...resolveQuantities(issues, "resources.limits", args.resources?.limits),
+    };
+    for (const [key, limit] of Object.entries(limits)) {
+        const request = requests[key as keyof typeof requests];
+        if (request !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
+            issues.add(
+                `resources.requests.${key}`,
+                request,
+                `must be <= 'resources.limits.${key}' (${JSON.stringify(limit)})`,
+            );
+        }
+    }
+    return { requests, limits };
+}
+
+function resolveLabels(issues: IssueCollector, args: ScalableServiceArgs, serviceName: string) {
+    const selectorLabels = { [SELECTOR_LABEL]: serviceName };
+    const extra = args.labels ?? {};
+    for (const [key, value] of Object.entries(extra)) {
+        if (key === SELECTOR_LABEL) {
+            issues.add(
+                `labels.${key}`,
+                value,
+                "is reserved: the component sets it to 'serviceName' to select its own pods",
+            );
+            continue;
+        }
+        issues.check(isLabelKey(key), `labels.${key}`, key, "is not a valid label key");
+        issues.check(
+            isLabelValue(value),
+            `labels.${key}`,
+            value,
+            "is not a valid label value (63 characters at most, alphanumeric at both ends)",
+        );
+    }
+    const labels = { ...extra, ...selectorLabels, "app.kubernetes.io/managed-by": "pulumi" };
+    return { selectorLabels, labels };
+}
+
+function resolveSecurity(issues: IssueCollector, args: ScalableServiceArgs) {
+    const s = args.security ?? {};
+    const d = DEFAULTS.security;
+    const security = {
+        runAsUser: s.runAsUser ?? d.runAsUser,
+        runAsGroup: s.runAsGroup ?? d.runAsGroup,
+        runAsNonRoot: s.runAsNonRoot ?? d.runAsNonRoot,
+        readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? d.readOnlyRootFilesystem,
+        writablePaths: [...(s.writablePaths ?? d.writablePaths)],
+        automountServiceAccountToken:
+            s.automountServiceAccountToken ?? d.automountServiceAccountToken,
+    };
+    issues.check(
+        isIntInRange(security.runAsUser, 0, 2 ** 31 - 1),
+        "security.runAsUser",
+        security.runAsUser,
+        "must be a non-negative integer UID",
+    );
+    issues.check(
+        isIntInRange(security.runAsGroup, 0, 2 ** 31 - 1),
+        "security.runAsGroup",
+        security.runAsGroup,
+        "must be a non-negative integer GID",
+    );
+    if (security.runAsNonRoot && security.runAsUser === 0) {
+        issues.add(
+            "security.runAsUser",
+            0,
+            "is root, which 'security.runAsNonRoot' (true) forbids",
+        );
+    }
+    security.writablePaths.forEach((path, i) => {
+        issues.check(
+            isAbsolutePath(path),
+            `security.writablePaths[${i}]`,
+            path,
+            "must be an absolute path",
+        );
+    });
+    return security;
+}
+
+function resolveConfig(
+    issues: IssueCollector,
+    args: ScalableServiceArgs,
+    serviceName: string,
+    writablePaths: string[],
+) {
+    if (args.config === undefined) {
+        return undefined;
+    }
+    const { mountPath, files } = args.config;
+    issues.check(
+        isAbsolutePath(mountPath),
+        "config.mountPath",
+        mountPath,
+        "must be an absolute path",
+    );
+    if (writablePaths.includes(mountPath)) {
+        issues.add(
+            "config.mountPath",
+            mountPath,
+            "is also listed in 'security.writablePaths'; a path can hold one volume",
+        );
+    }
+    const names = Object.keys(files ?? {}).sort();
+    issues.check(names.length > 0, "config.files", files, "must hold at least one file");
+    for (const name of names) {
+        issues.check(
+            CONFIG_KEY.test(name) && name.length <= 253,
+            `config.files.${name}`,
+            name,
+            "is not a valid file name (letters, digits, '-', '_' and '.')",
+        );
+        issues.check(
+            typeof files[name] === "string",
+            `config.files.${name}`,
+            files[name],
+            "must be a string",
+        );
+    }
+    return { mountPath, files: { ...files }, configMapName: configMapName(serviceName, files) };
+}
+
+/**
+ * A ConfigMap name that carries a hash of its content: when a file changes the
+ * name changes, the Deployment's pod template changes with it, and the pods roll.
+ */
+export function configMapName(serviceName: string, files: Record<string, string>): string {
+    const canonical = JSON.stringify(
+        Object.keys(files)
+            .sort()
+            .map((k) => [k, files[k]]),
+    );
+    const digest = createHash("sha256").update(canonical).digest("hex").slice(0, 10);
+    return `${serviceName}-config-${digest}`;
+}
+
+function imageWarnings(image: string): string[] {
+    const lastSegment = image.split("/").pop() ?? image;
+    const pinned =
+        image.includes("@") || (lastSegment.includes(":") && !lastSegment.endsWith(":latest"));
+    return pinned
+        ? []
+        : [
+              `'image' (${JSON.stringify(image)}) is not pinned to a tag or digest: every rollout may run different code. Pin a version tag or a digest.`,
+          ];
+}
+
+/**
+ * Validates `args` for the component named `name`, applies every default, and
+ * returns the resolved description. Throws one `ValidationError` listing all
+ * problems; each names the field and the value.
+ */
+export function resolveScalableService(name: string, args: ScalableServiceArgs): Resolution {
+    const issues = new IssueCollector();
+    const warnings: string[] = [];
+    // Plain JavaScript callers can pass anything; guard the object itself first.
+    if (args === null || typeof args !== "object") {
+        issues.add("args", args, "must be an object with at least 'image' and 'port'");
+        issues.throwIfAny(`ScalableService "${name}"`);
+    }
+
+    const serviceName = args.serviceName ?? name;
+    issues.check(
+        isDns1035Label(serviceName),
+        args.serviceName === undefined ? "name" : "serviceName",
+        serviceName,
+        "must be a DNS-1035 label: at most 63 characters of lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+    );
+    const namespace = args.namespace ?? DEFAULTS.namespace;
+    issues.check(
+        isDns1123Label(namespace),
+        "namespace",
+        namespace,
+        "must be a DNS-1123 label: at most 63 characters of lowercase letters, digits and '-'",
+    );
+
+    const image = args.image;
+    if (
+        issues.check(
+            typeof image === "string" && image.trim().length > 0 && !/\s/.test(image),
+            "image",
+            image,
+            "must be a non-empty image reference without spaces",
+        )
+    ) {
+        warnings.push(...imageWarnings(image));
+    }
+
+    const port = args.port;
+    issues.check(isIntInRange(port, 1, 65535), "port", port, "must be an integer from 1 to 65535");
+    const servicePort = args.servicePort ?? port;
+    if (args.servicePort !== undefined) {
+        issues.check(
+            isIntInRange(servicePort, 1, 65535),
+            "servicePort",
+            servicePort,
+            "must be an integer from 1 to 65535",
+        );
+    }
+    const serviceType = args.serviceType ?? DEFAULTS.serviceType;
+    issues.check(
+        SERVICE_TYPES.includes(serviceType),
+        "serviceType",
+        serviceType,
+        `must be one of ${SERVICE_TYPES.join(", ")}`,
+    );
+
+    const scaling = resolveScaling(issues, args, warnings);
+    const probes = resolveProbes(issues, args, port);
+    const { requests, limits } = resolveResources(issues, args);
+    const { selectorLabels, labels } = resolveLabels(issues, args, serviceName);
+    const security = resolveSecurity(issues, args);
+    const config = resolveConfig(issues, args, serviceName, security.writablePaths);
+
+    const env = Object.keys(args.env ?? {})
+        .sort()
+        .map((key) => ({ name: key, value: args.env![key] }));
+    for (const { name: key } of env) {
+        issues.check(
+            ENV_NAME.test(key),
+            `env.${key}`,
+            key,
+            "is not a valid environment variable name",
+        );
+    }
+
+    if (args.serviceAccountName !== undefined) {
+        issues.check(
+            isDns1123Label(args.serviceAccountName),
+            "serviceAccountName",
+            args.serviceAccountName,
+            "must be a DNS-1123 label",
+        );
+    }
+
+    const preStopSleepSeconds = args.preStopSleepSeconds ?? DEFAULTS.preStopSleepSeconds;
+    const terminationGracePeriodSeconds =
+        args.terminationGracePeriodSeconds ?? DEFAULTS.terminationGracePeriodSeconds;
+    issues.check(
+        isIntInRange(preStopSleepSeconds, 0, 3600),
+        "preStopSleepSeconds",
+        preStopSleepSeconds,
+        "must be an integer from 0 to 3600",
+    );
+    if (
+        issues.check(
+            isIntInRange(terminationGracePeriodSeconds, 1, 86400),
+            "terminationGracePeriodSeconds",
+            terminationGracePeriodSeconds,
+            "must be an integer from 1 to 86400",
+        )
+    ) {
+        issues.check(
+            terminationGracePeriodSeconds > preStopSleepSeconds,
+            "terminationGracePeriodSeconds",
+            terminationGracePeriodSeconds,
+            `must be greater than 'preStopSleepSeconds' (${preStopSleepSeconds}), or the app is killed before it can shut down`,
+        );
+    }
+    const imagePullPolicy = args.imagePullPolicy ?? DEFAULTS.imagePullPolicy;
+    issues.check(
+        PULL_POLICIES.includes(imagePullPolicy),
+        "imagePullPolicy",
+        imagePullPolicy,
+        `must be one of ${PULL_POLICIES.join(", ")}`,
+    );
+
+    issues.throwIfAny(`ScalableService "${name}"`);
+
+    const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
+    return {
+        warnings,
+        resolved: {
+            serviceName,
+            namespace,
+            image,
+            port,
+            servicePort,
+            serviceType,
+            scaling,
+            probes,
+            requests,
+            limits,
+            env,
+            args: args.args ? [...args.args] : undefined,
+            config,
+            selectorLabels,
+            labels,
+            serviceAnnotations: { ...(args.serviceAnnotations ?? {}) },
+            serviceAccount: {
+                create: args.serviceAccountName === undefined,
+                name: args.serviceAccountName ?? serviceName,
+            },
+            security,
+            preStopSleepSeconds,
+            terminationGracePeriodSeconds,
+            imagePullPolicy,
+            createPdb: lowestReplicas >= 2,
+        },
+    };
+}

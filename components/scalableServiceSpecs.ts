@@ -1,0 +1,206 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedProbe, ResolvedService } from "./scalableServiceConfig";
+
+/**
+ * Pure spec builders for `ScalableService`. Each takes the resolved
+ * description and returns a plain Kubernetes spec; none registers a resource,
+ * so they are tested without mocks. Every selector comes from the single
+ * `selectorLabels` object, which is how selectors can't drift.
+ */
+
+import Input = k8s.types.input;
+
+/** The name of the container port; the Service targets it by name. */
+export const PORT_NAME = "http";
+
+/** Metadata shared by every object: the stable name, namespace and labels. */
+export function buildMetadata(svc: ResolvedService): Input.meta.v1.ObjectMeta {
+    return { name: svc.serviceName, namespace: svc.namespace, labels: { ...svc.labels } };
+}
+
+function buildProbe(probe: ResolvedProbe): Input.core.v1.Probe {
+    return {
+        httpGet: { path: probe.path, port: probe.port, scheme: "HTTP" },
+        initialDelaySeconds: probe.initialDelaySeconds,
+        periodSeconds: probe.periodSeconds,
+        timeoutSeconds: probe.timeoutSeconds,
+        failureThreshold: probe.failureThreshold,
+        successThreshold: 1,
+    };
+}
+
+/** `emptyDir` volumes for writable paths, then the ConfigMap volume. */
+function buildVolumes(svc: ResolvedService): {
+    volumes: Input.core.v1.Volume[];
+    mounts: Input.core.v1.VolumeMount[];
+} {
+    const volumes: Input.core.v1.Volume[] = [];
+    const mounts: Input.core.v1.VolumeMount[] = [];
+    svc.security.writablePaths.forEach((path, i) => {
+        const name = `writable-${i}`;
+        volumes.push({ name, emptyDir: {} });
+        mounts.push({ name, mountPath: path });
+    });
+    if (svc.config) {
+        volumes.push({ name: "config", configMap: { name: svc.config.configMapName } });
+        mounts.push({ name: "config", mountPath: svc.config.mountPath, readOnly: true });
+    }
+    return { volumes, mounts };
+}
+
+/** The single application container, probes and security context included. */
+export function buildContainer(
+    svc: ResolvedService,
+    mounts: Input.core.v1.VolumeMount[],
+): Input.core.v1.Container {
+    const { readiness, liveness, startup } = svc.probes;
+    const s = svc.security;
+    return {
+        name: svc.serviceName,
+        image: svc.image,
+        imagePullPolicy: svc.imagePullPolicy,
+        ...(svc.args ? { args: svc.args } : {}),
+        ports: [{ name: PORT_NAME, containerPort: svc.port, protocol: "TCP" }],
+        ...(svc.env.length > 0 ? { env: svc.env.map((e) => ({ ...e })) } : {}),
+        resources: { requests: { ...svc.requests }, limits: { ...svc.limits } },
+        ...(readiness ? { readinessProbe: buildProbe(readiness) } : {}),
+        ...(liveness ? { livenessProbe: buildProbe(liveness) } : {}),
+        ...(startup ? { startupProbe: buildProbe(startup) } : {}),
+        ...(svc.preStopSleepSeconds > 0
+            ? { lifecycle: { preStop: { sleep: { seconds: svc.preStopSleepSeconds } } } }
+            : {}),
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: s.readOnlyRootFilesystem,
+            runAsNonRoot: s.runAsNonRoot,
+            runAsUser: s.runAsUser,
+            runAsGroup: s.runAsGroup,
+            capabilities: { drop: ["ALL"] },
+        },
+        ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+    };
+}
+
+/** Spread across zones first, then nodes; soft, so a small cluster still schedules. */
+function buildSpread(svc: ResolvedService): Input.core.v1.TopologySpreadConstraint[] {
+    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { ...svc.selectorLabels } },
+        matchLabelKeys: ["pod-template-hash"],
+    }));
+}
+
+/**
+ * The Deployment spec. `replicas` is present only for a fixed count: with an
+ * HPA the key is absent, so `pulumi up` never resets the HPA's scale.
+ */
+export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.DeploymentSpec {
+    const { volumes, mounts } = buildVolumes(svc);
+    const s = svc.security;
+    return {
+        ...(svc.scaling.kind === "fixed" ? { replicas: svc.scaling.replicas } : {}),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...svc.selectorLabels } },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+        template: {
+            metadata: { labels: { ...svc.labels } },
+            spec: {
+                serviceAccountName: svc.serviceAccount.name,
+                automountServiceAccountToken: s.automountServiceAccountToken,
+                terminationGracePeriodSeconds: svc.terminationGracePeriodSeconds,
+                securityContext: {
+                    runAsNonRoot: s.runAsNonRoot,
+                    runAsUser: s.runAsUser,
+                    runAsGroup: s.runAsGroup,
+                    fsGroup: s.runAsGroup,
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
+                topologySpreadConstraints: buildSpread(svc),
+                containers: [buildContainer(svc, mounts)],
+                ...(volumes.length > 0 ? { volumes } : {}),
+            },
+        },
+    };
+}
+
+/** The Service spec: selects the pods by the shared labels, targets the named port. */
+export function buildServiceSpec(svc: ResolvedService): Input.core.v1.ServiceSpec {
+    return {
+        type: svc.serviceType,
+        selector: { ...svc.selectorLabels },
+        ports: [{ name: PORT_NAME, port: svc.servicePort, targetPort: PORT_NAME, protocol: "TCP" }],
+    };
+}
+
+/**
+ * The `autoscaling/v2` HPA spec, or undefined for a fixed replica count.
+ * Scale-up is quick (double, or +4 pods, every 15 s); scale-down waits out
+ * the stabilization window and then sheds at most half the pods a minute.
+ */
+export function buildHpaSpec(
+    svc: ResolvedService,
+    deploymentName: pulumi.Input<string>,
+): Input.autoscaling.v2.HorizontalPodAutoscalerSpec | undefined {
+    const scaling = svc.scaling;
+    if (scaling.kind !== "hpa") {
+        return undefined;
+    }
+    const metric = (name: string, averageUtilization: number): Input.autoscaling.v2.MetricSpec => ({
+        type: "Resource",
+        resource: { name, target: { type: "Utilization", averageUtilization } },
+    });
+    const metrics: Input.autoscaling.v2.MetricSpec[] = [];
+    if (scaling.targetCpuUtilization !== undefined) {
+        metrics.push(metric("cpu", scaling.targetCpuUtilization));
+    }
+    if (scaling.targetMemoryUtilization !== undefined) {
+        metrics.push(metric("memory", scaling.targetMemoryUtilization));
+    }
+    return {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+        minReplicas: scaling.minReplicas,
+        maxReplicas: scaling.maxReplicas,
+        metrics,
+        behavior: {
+            scaleUp: {
+                stabilizationWindowSeconds: 0,
+                selectPolicy: "Max",
+                policies: [
+                    { type: "Percent", value: 100, periodSeconds: 15 },
+                    { type: "Pods", value: 4, periodSeconds: 15 },
+                ],
+            },
+            scaleDown: {
+                stabilizationWindowSeconds: scaling.scaleDownStabilizationSeconds,
+                policies: [{ type: "Percent", value: 50, periodSeconds: 60 }],
+            },
+        },
+    };
+}
+
+/**
+ * The `policy/v1` PDB spec, or undefined where it would block a node drain
+ * (fewer than two replicas). `AlwaysAllow` lets a drain evict pods that are
+ * already unhealthy, so a crash-looping pod can't wedge a node upgrade.
+ */
+export function buildPdbSpec(
+    svc: ResolvedService,
+): Input.policy.v1.PodDisruptionBudgetSpec | undefined {
+    if (!svc.createPdb) {
+        return undefined;
+    }
+    return {
+        maxUnavailable: 1,
+        selector: { matchLabels: { ...svc.selectorLabels } },
+        unhealthyPodEvictionPolicy: "AlwaysAllow",
+    };
+}
+
+/** The in-cluster URL: `http://<serviceName>.<namespace>.svc.cluster.local:<servicePort>`. */
+export function clusterUrl(serviceName: string, namespace: string, servicePort: number): string {
+    return `http://${serviceName}.${namespace}.svc.cluster.local:${servicePort}`;
+}

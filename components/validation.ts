@@ -1,0 +1,94 @@
+/**
+ * Shared validation plumbing: collect every problem with an input, then throw
+ * once, so a user fixes all of them in one round instead of one per preview.
+ */
+
+/** One invalid input: the field's path, the offending value, and what is wrong. */
+export interface ValidationIssue {
+    /** Dotted path of the field, for example `autoscaling.minReplicas`. */
+    readonly field: string;
+    /** The value that was rejected, as the user wrote it. */
+    readonly value: unknown;
+    /** What is wrong, phrased to follow the field and value. */
+    readonly reason: string;
+}
+
+/** Renders a value for an error message: strings quoted, the rest as JSON. */
+export function formatValue(value: unknown): string {
+    if (typeof value === "string") {
+        return JSON.stringify(value);
+    }
+    // JSON.stringify gives undefined for undefined, functions and symbols.
+    return JSON.stringify(value) ?? typeof value;
+}
+
+/** Formats one issue as `'field' (value) reason`. */
+export function formatIssue(issue: ValidationIssue): string {
+    return `'${issue.field}' (${formatValue(issue.value)}) ${issue.reason}`;
+}
+
+/**
+ * Thrown before any resource is registered when inputs are invalid. It lists
+ * every issue found, each naming the field and its value.
+ */
+export class ValidationError extends Error {
+    /** Every problem found, in the order they were checked. */
+    readonly issues: readonly ValidationIssue[];
+
+    constructor(subject: string, issues: readonly ValidationIssue[]) {
+        const lines = issues.map((i) => `  - ${formatIssue(i)}`);
+        super(`${subject}: invalid input:\n${lines.join("\n")}`);
+        this.name = "ValidationError";
+        this.issues = issues;
+    }
+}
+
+/** Accumulates issues; `throwIfAny` raises a single ValidationError. */
+export class IssueCollector {
+    private readonly found: ValidationIssue[] = [];
+
+    /** Records an issue unconditionally. */
+    add(field: string, value: unknown, reason: string): void {
+        this.found.push({ field, value, reason });
+    }
+
+    /** Records an issue when `ok` is false. Returns `ok`, for chaining checks. */
+    check(ok: boolean, field: string, value: unknown, reason: string): boolean {
+        if (!ok) {
+            this.add(field, value, reason);
+        }
+        return ok;
+    }
+
+    /** The issues recorded so far. */
+    get issues(): readonly ValidationIssue[] {
+        return this.found;
+    }
+
+    /** Throws a ValidationError for `subject` if any issue was recorded. */
+    throwIfAny(subject: string): void {
+        if (this.found.length > 0) {
+            throw new ValidationError(subject, this.found);
+        }
+    }
+}
+
+/** An integer within [min, max], inclusive. */
+export function isIntInRange(value: unknown, min: number, max: number): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** RFC 1035 label, as Kubernetes requires of Service names: at most 63 characters. */
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** RFC 1123 label, as Kubernetes requires of namespace names: at most 63 characters. */
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** True for a valid DNS-1035 label (Service names). */
+export function isDns1035Label(value: unknown): value is string {
+    return typeof value === "string" && value.length <= 63 && DNS_1035_LABEL.test(value);
+}
+
+/** True for a valid DNS-1123 label (namespace names). */
+export function isDns1123Label(value: unknown): value is string {
+    return typeof value === "string" && value.length <= 63 && DNS_1123_LABEL.test(value);
+}

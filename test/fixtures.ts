@@ -1,0 +1,30 @@
+import { ScalableServiceArgs } from "../components";
+
+/** The contract example: every documented argument, set. */
+export function contractArgs(): ScalableServiceArgs {
+    return {
+        image: "ghcr.io/stefanprodan/podinfo:6.7.1",
+        port: 9898,
+        servicePort: 80,
+        namespace: "shop",
+        serviceType: "ClusterIP",
+        autoscaling: {
+            minReplicas: 2,
+            maxReplicas: 10,
+            targetCpuUtilization: 70,
+            targetMemoryUtilization: 80,
+        },
+        probes: {
+            readiness: { path: "/readyz" },
+            liveness: { path: "/healthz" },
+            startup: { path: "/readyz" },
+        },
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        env: { LOG_LEVEL: "info" },
+    };
+}
+
+/** The smallest valid input. */
+export function minimalArgs(): ScalableServiceArgs {
+    return { image: "ghcr.io/stefanprodan/podinfo:6.7.1", port: 9898 };
+}
