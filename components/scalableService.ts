@@ -52,7 +52,9 @@ export class ScalableService extends pulumi.ComponentResource {
         }
 
         const metadata = buildMetadata(resolved);
-        const parent = { parent: this };
+        // Children don't inherit the component's dependsOn; forward it, so a
+        // user's `dependsOn` holds back every object this component creates.
+        const parent: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
 
         if (resolved.serviceAccount.create) {
             this.serviceAccount = new k8s.core.v1.ServiceAccount(
@@ -78,7 +80,7 @@ export class ScalableService extends pulumi.ComponentResource {
         this.deployment = new k8s.apps.v1.Deployment(
             name,
             { metadata, spec: buildDeploymentSpec(resolved) },
-            { parent: this, dependsOn: podDependencies },
+            { parent: this, dependsOn: withDependencies(opts?.dependsOn, podDependencies) },
         );
         this.service = new k8s.core.v1.Service(
             name,
@@ -92,7 +94,7 @@ export class ScalableService extends pulumi.ComponentResource {
             this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
                 `${name}-hpa`,
                 { metadata, spec: hpaSpec },
-                { parent: this, dependsOn: metricsDependencies },
+                { parent: this, dependsOn: withDependencies(opts?.dependsOn, metricsDependencies) },
             );
         }
         const pdbSpec = buildPdbSpec(resolved);
@@ -110,4 +112,17 @@ export class ScalableService extends pulumi.ComponentResource {
             .apply(([svcName, namespace]) => clusterUrl(svcName, namespace, resolved.servicePort));
         this.registerOutputs({ serviceName: this.serviceName, url: this.url });
     }
+}
+
+/** The component's own `dependsOn` (a resource, a list, or an Input of either) plus `extra`. */
+function withDependencies(
+    inherited: pulumi.ResourceOptions["dependsOn"],
+    extra: pulumi.Input<pulumi.Resource>[],
+): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+    if (inherited === undefined) {
+        return extra;
+    }
+    return pulumi
+        .output(inherited)
+        .apply((deps) => [...(Array.isArray(deps) ? deps : [deps]), ...extra]);
 }

@@ -3,7 +3,7 @@ import { ScalableServiceArgs } from "../components";
 /** The contract example: every documented argument, set. */
 export function contractArgs(): ScalableServiceArgs {
     return {
-        image: "ghcr.io/stefanprodan/podinfo:6.7.1",
+        image: "stefanprodan/podinfo:6.7.1",
         port: 9898,
         servicePort: 80,
         namespace: "shop",
@@ -26,5 +26,5 @@ export function contractArgs(): ScalableServiceArgs {
 
 /** The smallest valid input. */
 export function minimalArgs(): ScalableServiceArgs {
-    return { image: "ghcr.io/stefanprodan/podinfo:6.7.1", port: 9898 };
+    return { image: "stefanprodan/podinfo:6.7.1", port: 9898 };
 }

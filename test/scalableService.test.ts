@@ -98,7 +98,7 @@ describe("ScalableService (under mocks)", () => {
         });
         assert.equal("replicas" in d.spec, false);
         const c = d.spec.template.spec.containers[0];
-        assert.equal(c.image, "ghcr.io/stefanprodan/podinfo:6.7.1");
+        assert.equal(c.image, "stefanprodan/podinfo:6.7.1");
         assert.deepEqual(c.env, [{ name: "LOG_LEVEL", value: "info" }]);
         assert.deepEqual(c.resources, {
             requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
@@ -206,6 +206,42 @@ describe("ScalableService (under mocks)", () => {
                 `${child.type} used ${child.provider}`,
             );
         }
+    });
+
+    it("holds every child back until the component's own dependsOn is ready", async () => {
+        const gate = new k8s.core.v1.Namespace("shop", { metadata: { name: "shop" } });
+        await create("backend", contractArgs(), { dependsOn: [gate] });
+        const gateUrn = await valueOf(gate.urn);
+        const children = mocks.resources.filter(
+            (r) => r.type.startsWith("kubernetes:") && r.name !== "shop",
+        );
+        assert.equal(children.length, 5);
+        for (const child of children) {
+            assert.ok(
+                child.dependencies.includes(gateUrn!),
+                `${child.type} does not wait for the namespace`,
+            );
+        }
+    });
+
+    it("makes the HPA wait for autoscaling.dependsOn (the metrics pipeline) and the pods for their config", async () => {
+        const metrics = new k8s.core.v1.Namespace("metrics", { metadata: { name: "metrics" } });
+        const svc = await create("proxy", {
+            ...minimalArgs(),
+            autoscaling: { dependsOn: [metrics] },
+            config: { mountPath: "/etc/app", files: { "a.conf": "x" } },
+        });
+        const metricsUrn = await valueOf(metrics.urn);
+        // The HPA also depends on the Deployment, whose name it targets.
+        assert.deepEqual(mocks.one(T.hpa).dependencies, [
+            metricsUrn,
+            await valueOf(svc.deployment.urn),
+        ]);
+        assert.deepEqual(
+            mocks.one(T.deployment).dependencies,
+            [await valueOf(svc.configMap!.urn), await valueOf(svc.serviceAccount!.urn)].sort(),
+        );
+        assert.deepEqual(mocks.one(T.service).dependencies, []);
     });
 
     it("throws before registering anything when input is invalid", async () => {

@@ -22,6 +22,8 @@ export interface RecordedResource {
     readonly custom: boolean;
     /** The parent's URN, or undefined for the stack's direct children. */
     readonly parent?: string;
+    /** URNs this resource depends on, sorted: its `dependsOn` plus resources whose outputs feed its inputs. */
+    readonly dependencies: readonly string[];
     /** The explicit provider reference (`urn::id`), if one was passed. */
     readonly provider?: string;
     /** The mock ID. */
@@ -46,7 +48,7 @@ export interface InstallMocksOptions {
  */
 export class ResourceRecorder implements pulumi.runtime.Mocks {
     private readonly recorded: RecordedResource[] = [];
-    private currentParent: string | undefined;
+    private current: { parent?: string; dependencies: string[] } = { dependencies: [] };
 
     /** Every resource registered so far, in registration order. */
     get resources(): readonly RecordedResource[] {
@@ -62,7 +64,8 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
             inputs: args.inputs,
             state,
             custom: args.custom ?? true,
-            parent: this.currentParent,
+            parent: this.current.parent,
+            dependencies: this.current.dependencies,
             provider: args.provider || undefined,
             id,
         });
@@ -73,9 +76,9 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
         return mockCall(args.token, args.inputs);
     }
 
-    /** Called by `installMocks` with the parent URN of the registration in flight. */
-    setCurrentParent(parent: string | undefined): void {
-        this.currentParent = parent;
+    /** Called by `installMocks` with what the mocks API leaves out of the registration in flight. */
+    setCurrentRegistration(parent: string | undefined, dependencies: string[]): void {
+        this.current = { parent, dependencies: [...dependencies].sort() };
     }
 
     /** Every recorded resource of `type`. */
@@ -127,6 +130,7 @@ function parentMatches(parentUrn: string, type: string, name: string): boolean {
 /** The subset of the mock monitor's request this kit reads. */
 interface RegisterRequest {
     getParent(): string;
+    getDependenciesList?(): string[];
 }
 type RegisterFn = (req: RegisterRequest, callback: unknown) => Promise<void>;
 
@@ -148,18 +152,21 @@ export async function installMocks(options: InstallMocksOptions = {}): Promise<R
         options.preview ?? false,
     );
 
-    // The mock monitor tells `newResource` nothing about parents. Wrap its
-    // registerResource, which calls newResource synchronously, to pass it on.
+    // The mock monitor tells `newResource` nothing about parents or dependencies.
+    // Wrap its registerResource, which calls newResource synchronously, to pass them on.
     const monitor = pulumi.runtime.getMonitor() as unknown as
         { registerResource?: RegisterFn } | undefined;
     const original = monitor?.registerResource;
     if (monitor && original) {
         monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
-            recorder.setCurrentParent(req.getParent() || undefined);
+            recorder.setCurrentRegistration(
+                req.getParent() || undefined,
+                req.getDependenciesList?.() ?? [],
+            );
             try {
                 return original.call(monitor, req, callback);
             } finally {
-                recorder.setCurrentParent(undefined);
+                recorder.setCurrentRegistration(undefined, []);
             }
         };
     }
