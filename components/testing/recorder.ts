@@ -14,8 +14,10 @@ export interface RecordedResource {
     readonly type: string;
     /** The resource's logical name. */
     readonly name: string;
-    /** Inputs as the provider would receive them (Outputs resolved). */
+    /** Inputs as the provider would receive them: Outputs resolved, secrets unwrapped. */
     readonly inputs: Record<string, any>;
+    /** Dotted paths of the inputs that were secret, for example `kubeconfig`. */
+    readonly secretInputs: readonly string[];
     /** The state the mock returned: inputs plus realistic computed outputs. */
     readonly state: Record<string, any>;
     /** True for custom (provider-backed) resources, false for components. */
@@ -57,11 +59,14 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
         const id = args.id || `${args.name}-id`;
-        const state = mockState(args.type, args.name, args.inputs);
+        const secretInputs: string[] = [];
+        const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, any>;
+        const state = mockState(args.type, args.name, inputs);
         this.recorded.push({
             type: args.type,
             name: args.name,
-            inputs: args.inputs,
+            inputs,
+            secretInputs,
             state,
             custom: args.custom ?? true,
             parent: this.current.parent,
@@ -118,6 +123,28 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     reset(): void {
         this.recorded.length = 0;
     }
+}
+
+/** The signature the SDK puts on serialized secrets. */
+const SECRET_SIG_KEY = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+
+function unwrapSecrets(value: any, path: string, found: string[]): any {
+    if (Array.isArray(value)) {
+        return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, found));
+    }
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    if (value[SECRET_SIG_KEY] === SECRET_SIG) {
+        found.push(path);
+        return unwrapSecrets(value.value, path, found);
+    }
+    const out: Record<string, any> = {};
+    for (const [k, v] of Object.entries(value)) {
+        out[k] = unwrapSecrets(v, path ? `${path}.${k}` : k, found);
+    }
+    return out;
 }
 
 function parentMatches(parentUrn: string, type: string, name: string): boolean {

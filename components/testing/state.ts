@@ -41,8 +41,112 @@ function kubernetesService(name: string, inputs: State): State {
     };
 }
 
+function zones(count: number): string[] {
+    return Array.from({ length: count }, (_, i) => `${MOCK_REGION}${"abcdef"[i]}`);
+}
+
+/** awsx.ec2.Vpc: one public and one private subnet per AZ, as the Auto strategy lays them out. */
+function awsxVpc(name: string, inputs: State): State {
+    const azs = zones(inputs.numberOfAvailabilityZones ?? 3);
+    const types: string[] = (inputs.subnetSpecs ?? [{ type: "Public" }, { type: "Private" }]).map(
+        (s: State) => s.type,
+    );
+    const ids = (type: string) =>
+        types.includes(type) ? azs.map((az) => `subnet-${type.toLowerCase()}-${az}`) : [];
+    return {
+        ...inputs,
+        vpcId: `vpc-${name}`,
+        publicSubnetIds: ids("Public"),
+        privateSubnetIds: ids("Private"),
+        isolatedSubnetIds: ids("Isolated"),
+    };
+}
+
+/** A kubeconfig shaped like the one @pulumi/eks generates (exec auth through the AWS CLI). */
+export function mockKubeconfig(clusterName: string): State {
+    return {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [
+            {
+                name: "kubernetes",
+                cluster: {
+                    server: `https://${clusterName.toUpperCase()}0123456789.gr7.${MOCK_REGION}.eks.amazonaws.com`,
+                    "certificate-authority-data": "bW9jay1jYQ==",
+                },
+            },
+        ],
+        contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+        "current-context": "aws",
+        users: [
+            {
+                name: "aws",
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: [
+                            "--region",
+                            MOCK_REGION,
+                            "eks",
+                            "get-token",
+                            "--cluster-name",
+                            clusterName,
+                            "--output",
+                            "json",
+                        ],
+                    },
+                },
+            },
+        ],
+    };
+}
+
+/** eks.Cluster: the outputs programs read (kubeconfig, OIDC, security groups). */
+function eksCluster(name: string, inputs: State): State {
+    const clusterName = inputs.name ?? `${name}-eksCluster-mock`;
+    const kubeconfig = mockKubeconfig(clusterName);
+    const issuer = `oidc.eks.${MOCK_REGION}.amazonaws.com/id/MOCK${name.toUpperCase()}`;
+    return {
+        ...inputs,
+        kubeconfig,
+        kubeconfigJson: JSON.stringify(kubeconfig),
+        oidcIssuer: issuer,
+        oidcProviderUrl: `https://${issuer}`,
+        oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${issuer}`,
+        clusterSecurityGroupId: `sg-${name}-cluster`,
+        nodeSecurityGroupId: `sg-${name}-node`,
+    };
+}
+
+function arnState(service: string, resourcePath: (name: string) => string): StateFn {
+    return (name, inputs) => ({
+        ...inputs,
+        name: inputs.name ?? `${name}-mock`,
+        arn: `arn:aws:${service}::${MOCK_ACCOUNT}:${resourcePath(name)}`,
+    });
+}
+
 const STATES: Record<string, StateFn> = {
     "kubernetes:core/v1:Service": kubernetesService,
+    "awsx:ec2:Vpc": awsxVpc,
+    "eks:index:Cluster": eksCluster,
+    "aws:iam/role:Role": arnState("iam", (n) => `role/${n}-mock`),
+    "aws:kms/key:Key": (name, inputs) => ({
+        ...inputs,
+        keyId: `${name}-key-id`,
+        arn: `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT}:key/${name}-key-id`,
+    }),
+    "aws:ec2/launchTemplate:LaunchTemplate": (name, inputs) => ({
+        ...inputs,
+        latestVersion: 1,
+        arn: `arn:aws:ec2:${MOCK_REGION}:${MOCK_ACCOUNT}:launch-template/lt-${name}`,
+    }),
+    "aws:eks/addon:Addon": (name, inputs) => ({
+        ...inputs,
+        addonVersion: inputs.addonVersion ?? "v0.8.0-eksbuild.1",
+        arn: `arn:aws:eks:${MOCK_REGION}:${MOCK_ACCOUNT}:addon/${inputs.clusterName}/${inputs.addonName}/${name}`,
+    }),
 };
 
 /** The state a provider would return for a resource of `type`. */
@@ -61,7 +165,29 @@ export function registerMockState(type: string, fn: StateFn): void {
 }
 
 type CallFn = (inputs: State) => State;
-const CALLS: Record<string, CallFn> = {};
+const CALLS: Record<string, CallFn> = {
+    "aws:index/getPartition:getPartition": () => ({
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+        id: "aws",
+    }),
+    "aws:index/getRegion:getRegion": () => ({
+        name: MOCK_REGION,
+        region: MOCK_REGION,
+        id: MOCK_REGION,
+    }),
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+        accountId: MOCK_ACCOUNT,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`,
+        userId: "AIDAMOCK",
+        id: MOCK_ACCOUNT,
+    }),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+        names: zones(6),
+        zoneIds: zones(6).map((z) => `${z}-id`),
+        id: MOCK_REGION,
+    }),
+};
 
 /** The result of a provider function (invoke) under mocks. */
 export function mockCall(token: string, inputs: State): State {

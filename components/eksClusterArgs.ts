@@ -1,0 +1,115 @@
+/**
+ * Arguments of the `EksCluster` component, each with its default and the
+ * reason for it. Plain values, validated before anything registers.
+ */
+
+/** How private subnets reach the internet (image pulls, AWS APIs). */
+export type NatStrategy = "Single" | "OnePerAz";
+
+/** EKS control-plane log types. */
+export type ClusterLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+
+/** The managed node group's size and shape. */
+export interface NodeGroupArgs {
+    /**
+     * EC2 instance types, tried in order. Capacity checks use the smallest.
+     * @default ["t3.medium"]: 17 pods per node; t3.micro holds 4, which the system pods fill
+     */
+    instanceTypes?: string[];
+    /** @default 2 */
+    minSize?: number;
+    /** @default minSize */
+    desiredSize?: number;
+    /** @default 4 */
+    maxSize?: number;
+    /**
+     * Root volume size in GiB (gp3, encrypted).
+     * @default 20
+     */
+    diskSizeGb?: number;
+}
+
+/** Arguments of `EksCluster`. */
+export interface EksClusterArgs {
+    /**
+     * The EKS cluster's name in AWS.
+     * @default the component's resource name
+     */
+    clusterName?: string;
+    /**
+     * Kubernetes version, pinned so upgrades are deliberate (`"1.33"`).
+     * @default "1.33"
+     */
+    kubernetesVersion?: string;
+    /**
+     * CIDRs allowed to reach the public API endpoint. Required while
+     * `endpointPublicAccess` is true; `0.0.0.0/0` is refused.
+     */
+    publicAccessCidrs?: string[];
+    /**
+     * Expose the API server publicly (restricted to `publicAccessCidrs`). The
+     * private endpoint is always on, so nodes never leave the VPC to reach it.
+     * @default true
+     */
+    endpointPublicAccess?: boolean;
+    /**
+     * Availability zones for the VPC (2 to 6). The node group spans all of them.
+     * @default 2
+     */
+    availabilityZones?: number;
+    /**
+     * NAT gateways: one shared (cheapest; a zone outage cuts egress for all) or one per AZ (HA).
+     * @default "Single"
+     */
+    natGateways?: NatStrategy;
+    /**
+     * The VPC's IPv4 CIDR block.
+     * @default "10.0.0.0/16"
+     */
+    vpcCidr?: string;
+    /** The managed node group. @default see `NodeGroupArgs` */
+    nodeGroup?: NodeGroupArgs;
+    /**
+     * Control-plane log types sent to CloudWatch.
+     * @default [] (turn on at least api, audit and authenticator in production)
+     */
+    clusterLogTypes?: ClusterLogType[];
+    /**
+     * Guards the cluster against deletion: Pulumi `protect` on the EKS cluster,
+     * its KMS key and node group, plus EKS's own deletion protection.
+     * @default false
+     */
+    protect?: boolean;
+    /**
+     * EKS community add-on version for metrics-server, or undefined for the
+     * version EKS marks as default for the cluster's Kubernetes version.
+     * @default undefined
+     */
+    metricsServerVersion?: string;
+    /**
+     * Tags on every AWS resource.
+     * @default {}
+     */
+    tags?: Record<string, string>;
+}
+
+/** Every default in one place. */
+export const EKS_DEFAULTS = {
+    kubernetesVersion: "1.33",
+    endpointPublicAccess: true,
+    availabilityZones: 2,
+    natGateways: "Single" as NatStrategy,
+    vpcCidr: "10.0.0.0/16",
+    nodeGroup: { instanceTypes: ["t3.medium"], minSize: 2, maxSize: 4, diskSizeGb: 20 },
+    clusterLogTypes: [] as ClusterLogType[],
+    protect: false,
+} as const;
+
+/** The log types EKS accepts. */
+export const CLUSTER_LOG_TYPES: readonly ClusterLogType[] = [
+    "api",
+    "audit",
+    "authenticator",
+    "controllerManager",
+    "scheduler",
+];

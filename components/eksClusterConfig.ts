@@ -1,0 +1,262 @@
+import {
+    ClusterLogType,
+    CLUSTER_LOG_TYPES,
+    EKS_DEFAULTS,
+    EksClusterArgs,
+    NatStrategy,
+} from "./eksClusterArgs";
+import { maxPodsPerNode } from "./capacity";
+import { IssueCollector, isIntInRange } from "./validation";
+
+/**
+ * Resolves and validates `EksClusterArgs`, and holds the pure pieces of the
+ * cluster: IAM trust policies, the exact managed-policy names, subnet tags.
+ */
+
+/** `EksClusterArgs` with every default applied. */
+export interface ResolvedEksCluster {
+    clusterName: string;
+    kubernetesVersion: string;
+    publicAccessCidrs: string[];
+    endpointPublicAccess: boolean;
+    availabilityZones: number;
+    natGateways: NatStrategy;
+    vpcCidr: string;
+    nodeGroup: {
+        instanceTypes: string[];
+        minSize: number;
+        desiredSize: number;
+        maxSize: number;
+        diskSizeGb: number;
+    };
+    clusterLogTypes: ClusterLogType[];
+    protect: boolean;
+    metricsServerVersion?: string;
+    tags: Record<string, string>;
+}
+
+const IPV4_CIDR =
+    /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+const K8S_VERSION = /^1\.\d{2}$/;
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+
+/** True for an IPv4 CIDR such as `203.0.113.7/32`. */
+export function isIpv4Cidr(value: unknown): value is string {
+    return typeof value === "string" && IPV4_CIDR.test(value);
+}
+
+/** The prefix length of a valid CIDR. */
+function prefixLength(cidr: string): number {
+    return Number(cidr.split("/")[1]);
+}
+
+/**
+ * Validates `args` and applies the defaults. `fieldName` maps an argument path
+ * to the name the user wrote (a stack config key, for the program), so errors
+ * point where the fix goes. Throws one ValidationError listing every problem.
+ */
+export function resolveEksCluster(
+    name: string,
+    args: EksClusterArgs,
+    subject = `EksCluster "${name}"`,
+    fieldName: (path: string) => string = (p) => p,
+): ResolvedEksCluster {
+    const issues = new IssueCollector();
+    const check = (ok: boolean, path: string, value: unknown, reason: string) =>
+        issues.check(ok, fieldName(path), value, reason);
+    const d = EKS_DEFAULTS;
+
+    const clusterName = args.clusterName ?? name;
+    check(
+        CLUSTER_NAME.test(clusterName),
+        "clusterName",
+        clusterName,
+        "must be 1-100 letters, digits, '-' or '_', starting with a letter or digit",
+    );
+    const kubernetesVersion = args.kubernetesVersion ?? d.kubernetesVersion;
+    check(
+        K8S_VERSION.test(kubernetesVersion),
+        "kubernetesVersion",
+        kubernetesVersion,
+        `must be a pinned minor version such as "1.33"`,
+    );
+
+    const endpointPublicAccess = args.endpointPublicAccess ?? d.endpointPublicAccess;
+    const publicAccessCidrs = [...(args.publicAccessCidrs ?? [])];
+    if (endpointPublicAccess) {
+        check(
+            publicAccessCidrs.length > 0,
+            "publicAccessCidrs",
+            publicAccessCidrs,
+            `must list the CIDRs allowed to reach the public API endpoint (for example your address as "203.0.113.7/32"), or set '${fieldName("endpointPublicAccess")}' to false for a private-only endpoint`,
+        );
+    }
+    publicAccessCidrs.forEach((cidr, i) => {
+        if (
+            check(
+                isIpv4Cidr(cidr),
+                `publicAccessCidrs[${i}]`,
+                cidr,
+                "must be an IPv4 CIDR such as 203.0.113.7/32",
+            )
+        ) {
+            check(
+                prefixLength(cidr) > 0,
+                `publicAccessCidrs[${i}]`,
+                cidr,
+                "opens the API endpoint to the whole internet; list the networks that need it",
+            );
+        }
+    });
+
+    const availabilityZones = args.availabilityZones ?? d.availabilityZones;
+    check(
+        isIntInRange(availabilityZones, 2, 6),
+        "availabilityZones",
+        availabilityZones,
+        "must be an integer from 2 to 6: EKS needs subnets in at least two zones",
+    );
+    const natGateways = args.natGateways ?? d.natGateways;
+    check(
+        natGateways === "Single" || natGateways === "OnePerAz",
+        "natGateways",
+        natGateways,
+        `must be "Single" or "OnePerAz": nodes sit in private subnets and need NAT to pull images`,
+    );
+    const vpcCidr = args.vpcCidr ?? d.vpcCidr;
+    if (
+        check(isIpv4Cidr(vpcCidr), "vpcCidr", vpcCidr, "must be an IPv4 CIDR such as 10.0.0.0/16")
+    ) {
+        check(
+            prefixLength(vpcCidr) >= 16 && prefixLength(vpcCidr) <= 20,
+            "vpcCidr",
+            vpcCidr,
+            "must be a /16 to /20 block, leaving room for pod IPs",
+        );
+    }
+
+    const ng = args.nodeGroup ?? {};
+    const instanceTypes = [...(ng.instanceTypes ?? d.nodeGroup.instanceTypes)];
+    check(
+        instanceTypes.length > 0,
+        "nodeGroup.instanceTypes",
+        instanceTypes,
+        "must list at least one instance type",
+    );
+    instanceTypes.forEach((type, i) => {
+        check(
+            typeof type === "string" && /^[a-z0-9-]+\.[a-z0-9]+$/.test(type),
+            `nodeGroup.instanceTypes[${i}]`,
+            type,
+            "must be an EC2 instance type such as t3.medium",
+        );
+    });
+    const minSize = ng.minSize ?? d.nodeGroup.minSize;
+    const maxSize = ng.maxSize ?? d.nodeGroup.maxSize;
+    const desiredSize = ng.desiredSize ?? minSize;
+    const diskSizeGb = ng.diskSizeGb ?? d.nodeGroup.diskSizeGb;
+    const minOk = check(
+        isIntInRange(minSize, 1, 450),
+        "nodeGroup.minSize",
+        minSize,
+        "must be an integer from 1 to 450",
+    );
+    const maxOk = check(
+        isIntInRange(maxSize, 1, 450),
+        "nodeGroup.maxSize",
+        maxSize,
+        "must be an integer from 1 to 450",
+    );
+    const desiredOk = check(
+        isIntInRange(desiredSize, 1, 450),
+        "nodeGroup.desiredSize",
+        desiredSize,
+        "must be an integer from 1 to 450",
+    );
+    if (minOk && maxOk && desiredOk) {
+        check(
+            minSize <= desiredSize && desiredSize <= maxSize,
+            "nodeGroup.desiredSize",
+            desiredSize,
+            `must be between '${fieldName("nodeGroup.minSize")}' (${minSize}) and '${fieldName("nodeGroup.maxSize")}' (${maxSize})`,
+        );
+    }
+    check(
+        isIntInRange(diskSizeGb, 20, 16384),
+        "nodeGroup.diskSizeGb",
+        diskSizeGb,
+        "must be an integer from 20 to 16384 (GiB)",
+    );
+
+    const clusterLogTypes = [...(args.clusterLogTypes ?? d.clusterLogTypes)];
+    clusterLogTypes.forEach((type, i) => {
+        check(
+            CLUSTER_LOG_TYPES.includes(type),
+            `clusterLogTypes[${i}]`,
+            type,
+            `must be one of ${CLUSTER_LOG_TYPES.join(", ")}`,
+        );
+    });
+
+    issues.throwIfAny(subject);
+    return {
+        clusterName,
+        kubernetesVersion,
+        publicAccessCidrs,
+        endpointPublicAccess,
+        availabilityZones,
+        natGateways,
+        vpcCidr,
+        nodeGroup: { instanceTypes, minSize, desiredSize, maxSize, diskSizeGb },
+        clusterLogTypes,
+        protect: args.protect ?? d.protect,
+        metricsServerVersion: args.metricsServerVersion,
+        tags: { ...(args.tags ?? {}) },
+    };
+}
+
+/** True when every instance type is in the max-pods table. */
+export function allInstanceTypesKnown(instanceTypes: string[]): boolean {
+    return instanceTypes.every((t) => maxPodsPerNode(t) !== undefined);
+}
+
+/** An IAM trust policy that lets one AWS service assume the role. */
+export function serviceTrustPolicy(
+    service: string,
+    actions: string[] = ["sts:AssumeRole"],
+): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: actions }],
+    });
+}
+
+/** The cluster role: trusted by EKS, with exactly the policy the seed lists. */
+export const CLUSTER_ROLE = {
+    service: "eks.amazonaws.com",
+    // EKS tags the sessions it starts with the cluster role.
+    actions: ["sts:AssumeRole", "sts:TagSession"],
+    policies: ["AmazonEKSClusterPolicy"],
+} as const;
+
+/** The node role: trusted by EC2, with exactly the three policies the seed lists. */
+export const NODE_ROLE = {
+    service: "ec2.amazonaws.com",
+    actions: ["sts:AssumeRole"],
+    policies: [
+        "AmazonEKSWorkerNodePolicy",
+        "AmazonEKS_CNI_Policy",
+        "AmazonEC2ContainerRegistryReadOnly",
+    ],
+} as const;
+
+/** The ARN of an AWS managed policy in a partition (`aws`, `aws-cn`, `aws-us-gov`). */
+export function managedPolicyArn(partition: string, policy: string): string {
+    return `arn:${partition}:iam::aws:policy/${policy}`;
+}
+
+/** Subnet tags the AWS load balancer integrations use to place public and internal load balancers. */
+export const SUBNET_TAGS = {
+    public: { "kubernetes.io/role/elb": "1" },
+    private: { "kubernetes.io/role/internal-elb": "1" },
+} as const;

@@ -1,0 +1,221 @@
+import { strict as assert } from "assert";
+import { EKS_CLUSTER_TYPE, EksCluster } from "../components/eksCluster";
+import { EksClusterArgs } from "../components/eksClusterArgs";
+import {
+    installMocks,
+    ResourceRecorder,
+    settleRegistrations,
+    valueOf,
+} from "../components/testing";
+
+const args = (extra: Partial<EksClusterArgs> = {}): EksClusterArgs => ({
+    publicAccessCidrs: ["203.0.113.7/32"],
+    ...extra,
+});
+
+describe("EksCluster (under mocks)", () => {
+    let mocks: ResourceRecorder;
+
+    before(async () => {
+        mocks = await installMocks({ project: "orchestration", stack: "test" });
+    });
+    beforeEach(() => mocks.reset());
+
+    async function create(extra: Partial<EksClusterArgs> = {}) {
+        const c = new EksCluster("platform", args(extra));
+        await valueOf(c.kubeconfig);
+        await valueOf(c.provider.urn);
+        await settleRegistrations();
+        return c;
+    }
+
+    it("registers exactly the roles, attachments, key, VPC, cluster, node group, add-on and provider", async () => {
+        await create();
+        assert.deepEqual(mocks.typeCounts(), {
+            "aws:ec2/launchTemplate:LaunchTemplate": 1,
+            "aws:eks/addon:Addon": 1,
+            "aws:iam/role:Role": 2,
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
+            "aws:kms/key:Key": 1,
+            "awsx:ec2:Vpc": 1,
+            "eks:index:Cluster": 1,
+            "eks:index:ManagedNodeGroup": 1,
+            [EKS_CLUSTER_TYPE]: 1,
+            "pulumi:providers:kubernetes": 1,
+        });
+    });
+
+    it("parents every child to the component", async () => {
+        const c = await create();
+        const urn = await valueOf(c.urn);
+        const children = mocks.resources.filter((r) => r.type !== EKS_CLUSTER_TYPE);
+        assert.equal(children.length, 13);
+        for (const r of children) {
+            assert.equal(r.parent, urn, `${r.type} ${r.name}`);
+        }
+    });
+
+    it("gives the cluster role to EKS with exactly AmazonEKSClusterPolicy", async () => {
+        await create();
+        const role = mocks.one("aws:iam/role:Role", "platform-cluster-role");
+        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "eks.amazonaws.com" },
+                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                },
+            ],
+        });
+        const attached = mocks
+            .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.name.startsWith("platform-cluster-role-"))
+            .map((a) => [a.inputs.role, a.inputs.policyArn]);
+        assert.deepEqual(attached, [
+            ["platform-cluster-role-mock", "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"],
+        ]);
+    });
+
+    it("gives the node role to EC2 with exactly the three worker policies", async () => {
+        await create();
+        const role = mocks.one("aws:iam/role:Role", "platform-node-role");
+        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, {
+            Service: "ec2.amazonaws.com",
+        });
+        const arns = mocks
+            .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => a.name.startsWith("platform-node-role-"))
+            .map((a) => a.inputs.policyArn)
+            .sort();
+        assert.deepEqual(arns, [
+            "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+            "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        ]);
+    });
+
+    it("builds a dedicated VPC with tagged public and private subnets and one NAT gateway by default", async () => {
+        await create();
+        const vpc = mocks.one("awsx:ec2:Vpc").inputs;
+        assert.equal(vpc.cidrBlock, "10.0.0.0/16");
+        assert.equal(vpc.numberOfAvailabilityZones, 2);
+        assert.deepEqual(vpc.natGateways, { strategy: "Single" });
+        assert.deepEqual(vpc.subnetSpecs, [
+            { type: "Public", tags: { "kubernetes.io/role/elb": "1" } },
+            { type: "Private", tags: { "kubernetes.io/role/internal-elb": "1" } },
+        ]);
+    });
+
+    it("configures the cluster: VPC, roles, API auth, pinned version, STANDARD support, restricted endpoint, KMS, OIDC", async () => {
+        await create();
+        const cluster = mocks.one("eks:index:Cluster").inputs;
+        assert.equal(cluster.name, "platform");
+        assert.equal(cluster.vpcId, "vpc-platform-vpc");
+        assert.deepEqual(cluster.privateSubnetIds, [
+            "subnet-private-us-west-2a",
+            "subnet-private-us-west-2b",
+        ]);
+        assert.deepEqual(cluster.publicSubnetIds, [
+            "subnet-public-us-west-2a",
+            "subnet-public-us-west-2b",
+        ]);
+        assert.equal(cluster.skipDefaultNodeGroup, true);
+        assert.equal(cluster.authenticationMode, "API");
+        assert.equal(cluster.version, "1.33");
+        assert.deepEqual(cluster.upgradePolicy, { supportType: "STANDARD" });
+        assert.equal(cluster.endpointPrivateAccess, true);
+        assert.equal(cluster.endpointPublicAccess, true);
+        assert.deepEqual(cluster.publicAccessCidrs, ["203.0.113.7/32"]);
+        assert.equal(
+            cluster.encryptionConfigKeyArn,
+            "arn:aws:kms:us-west-2:123456789012:key/platform-secrets-key-id",
+        );
+        assert.equal(cluster.createOidcProvider, true);
+        assert.deepEqual(cluster.enabledClusterLogTypes, []);
+        assert.equal(cluster.deletionProtection, false);
+        // The service role is passed as a resource reference to the cluster role.
+        assert.ok(
+            JSON.stringify(cluster.serviceRole).includes("platform-cluster-role"),
+            JSON.stringify(cluster.serviceRole),
+        );
+        const key = mocks.one("aws:kms/key:Key").inputs;
+        assert.equal(key.enableKeyRotation, true);
+    });
+
+    it("runs nodes in private subnets with IMDSv2 required and sizes from args", async () => {
+        await create({
+            nodeGroup: {
+                instanceTypes: ["m5.large"],
+                minSize: 3,
+                desiredSize: 4,
+                maxSize: 6,
+                diskSizeGb: 50,
+            },
+        });
+        const ng = mocks.one("eks:index:ManagedNodeGroup").inputs;
+        assert.deepEqual(ng.subnetIds, ["subnet-private-us-west-2a", "subnet-private-us-west-2b"]);
+        assert.deepEqual(ng.instanceTypes, ["m5.large"]);
+        assert.deepEqual(ng.scalingConfig, { minSize: 3, desiredSize: 4, maxSize: 6 });
+        assert.deepEqual(ng.launchTemplate, { id: "platform-nodes-id", version: "1" });
+        assert.ok(JSON.stringify(ng.nodeRole).includes("platform-node-role"));
+        const lt = mocks.one("aws:ec2/launchTemplate:LaunchTemplate").inputs;
+        assert.deepEqual(lt.metadataOptions, {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: 1,
+        });
+        assert.equal(lt.blockDeviceMappings[0].ebs.volumeSize, 50);
+        assert.equal(lt.blockDeviceMappings[0].ebs.encrypted, "true");
+    });
+
+    it("installs metrics-server as the EKS community add-on, after the node group", async () => {
+        const c = await create();
+        const addon = mocks.one("aws:eks/addon:Addon");
+        assert.equal(addon.inputs.addonName, "metrics-server");
+        assert.equal(addon.inputs.clusterName, "platform");
+        assert.ok(addon.dependencies.includes((await valueOf(c.nodeGroup.urn))!));
+        assert.ok(addon.dependencies.includes((await valueOf(c.cluster.urn))!));
+    });
+
+    it("builds the Kubernetes provider from the cluster's kubeconfig, kept secret", async () => {
+        const c = await create();
+        const provider = mocks.one("pulumi:providers:kubernetes");
+        assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
+        const kubeconfig = JSON.parse(provider.inputs.kubeconfig);
+        assert.deepEqual(kubeconfig.users[0].user.exec.args.slice(-3), [
+            "platform",
+            "--output",
+            "json",
+        ]);
+        assert.equal(await pulumiIsSecret(c.kubeconfig), true);
+    });
+
+    it("protects the cluster, key and node group (and turns on EKS deletion protection) when asked", async () => {
+        await create({
+            protect: true,
+            clusterLogTypes: ["api", "audit"],
+            natGateways: "OnePerAz",
+            availabilityZones: 3,
+        });
+        const cluster = mocks.one("eks:index:Cluster").inputs;
+        assert.equal(cluster.deletionProtection, true);
+        assert.deepEqual(cluster.enabledClusterLogTypes, ["api", "audit"]);
+        assert.deepEqual(mocks.one("awsx:ec2:Vpc").inputs.natGateways, { strategy: "OnePerAz" });
+        assert.equal(mocks.one("eks:index:Cluster").inputs.privateSubnetIds.length, 3);
+    });
+
+    it("refuses a world-open endpoint before registering anything", async () => {
+        assert.throws(
+            () => new EksCluster("bad", args({ publicAccessCidrs: ["0.0.0.0/0"] })),
+            /'publicAccessCidrs\[0\]' \("0.0.0.0\/0"\) opens the API endpoint/,
+        );
+        await settleRegistrations();
+        assert.equal(mocks.resources.length, 0);
+    });
+});
+
+async function pulumiIsSecret(o: import("@pulumi/pulumi").Output<unknown>): Promise<boolean> {
+    const pulumi = await import("@pulumi/pulumi");
+    return pulumi.isSecret(o);
+}
