@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /**
  * Shared validation plumbing: collect every problem with an input, then throw
  * once, so a user fixes all of them in one round instead of one per preview.
@@ -29,9 +31,10 @@ export function formatIssue(issue: ValidationIssue): string {
 
 /**
  * Thrown before any resource is registered when inputs are invalid. It lists
- * every issue found, each naming the field and its value.
+ * every issue found, each naming the field and its value. It is a Pulumi
+ * `RunError`, so `pulumi preview` prints the message without a stack trace.
  */
-export class ValidationError extends Error {
+export class ValidationError extends pulumi.RunError {
     /** Every problem found, in the order they were checked. */
     readonly issues: readonly ValidationIssue[];
 
@@ -50,6 +53,11 @@ export class IssueCollector {
     /** Records an issue unconditionally. */
     add(field: string, value: unknown, reason: string): void {
         this.found.push({ field, value, reason });
+    }
+
+    /** Records every issue of a ValidationError thrown by a nested resolver. */
+    absorb(error: ValidationError): void {
+        this.found.push(...error.issues);
     }
 
     /** Records an issue when `ok` is false. Returns `ok`, for chaining checks. */

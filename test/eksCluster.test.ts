@@ -134,6 +134,10 @@ describe("EksCluster (under mocks)", () => {
         assert.equal(cluster.createOidcProvider, true);
         assert.deepEqual(cluster.enabledClusterLogTypes, []);
         assert.equal(cluster.deletionProtection, false);
+        assert.deepEqual(
+            mocks.resources.filter((r) => r.protect),
+            [],
+        );
         // The service role is passed as a resource reference to the cluster role.
         assert.ok(
             JSON.stringify(cluster.serviceRole).includes("platform-cluster-role"),
@@ -200,6 +204,15 @@ describe("EksCluster (under mocks)", () => {
         });
         const cluster = mocks.one("eks:index:Cluster").inputs;
         assert.equal(cluster.deletionProtection, true);
+        const protectedTypes = mocks.resources
+            .filter((r) => r.protect)
+            .map((r) => r.type)
+            .sort();
+        assert.deepEqual(protectedTypes, [
+            "aws:kms/key:Key",
+            "eks:index:Cluster",
+            "eks:index:ManagedNodeGroup",
+        ]);
         assert.deepEqual(cluster.enabledClusterLogTypes, ["api", "audit"]);
         assert.deepEqual(mocks.one("awsx:ec2:Vpc").inputs.natGateways, { strategy: "OnePerAz" });
         assert.equal(mocks.one("eks:index:Cluster").inputs.privateSubnetIds.length, 3);

@@ -24,6 +24,8 @@ export interface RecordedResource {
     readonly custom: boolean;
     /** The parent's URN, or undefined for the stack's direct children. */
     readonly parent?: string;
+    /** Whether the resource was registered with `protect: true`. */
+    readonly protect: boolean;
     /** URNs this resource depends on, sorted: its `dependsOn` plus resources whose outputs feed its inputs. */
     readonly dependencies: readonly string[];
     /** The explicit provider reference (`urn::id`), if one was passed. */
@@ -50,7 +52,7 @@ export interface InstallMocksOptions {
  */
 export class ResourceRecorder implements pulumi.runtime.Mocks {
     private readonly recorded: RecordedResource[] = [];
-    private current: { parent?: string; dependencies: string[] } = { dependencies: [] };
+    private current: Registration = { dependencies: [], protect: false };
 
     /** Every resource registered so far, in registration order. */
     get resources(): readonly RecordedResource[] {
@@ -71,6 +73,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
             custom: args.custom ?? true,
             parent: this.current.parent,
             dependencies: this.current.dependencies,
+            protect: this.current.protect,
             provider: args.provider || undefined,
             id,
         });
@@ -82,8 +85,8 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     }
 
     /** Called by `installMocks` with what the mocks API leaves out of the registration in flight. */
-    setCurrentRegistration(parent: string | undefined, dependencies: string[]): void {
-        this.current = { parent, dependencies: [...dependencies].sort() };
+    setCurrentRegistration(registration: Registration): void {
+        this.current = { ...registration, dependencies: [...registration.dependencies].sort() };
     }
 
     /** Every recorded resource of `type`. */
@@ -154,10 +157,18 @@ function parentMatches(parentUrn: string, type: string, name: string): boolean {
     return parts.slice(3).join("::") === name && qualifiedType.split("$").pop() === type;
 }
 
+/** What the mocks API leaves out of a registration, read from the monitor's request. */
+interface Registration {
+    parent?: string;
+    dependencies: string[];
+    protect: boolean;
+}
+
 /** The subset of the mock monitor's request this kit reads. */
 interface RegisterRequest {
     getParent(): string;
     getDependenciesList?(): string[];
+    getProtect?(): boolean;
 }
 type RegisterFn = (req: RegisterRequest, callback: unknown) => Promise<void>;
 
@@ -179,21 +190,22 @@ export async function installMocks(options: InstallMocksOptions = {}): Promise<R
         options.preview ?? false,
     );
 
-    // The mock monitor tells `newResource` nothing about parents or dependencies.
+    // The mock monitor tells `newResource` nothing about parents, dependencies or protection.
     // Wrap its registerResource, which calls newResource synchronously, to pass them on.
     const monitor = pulumi.runtime.getMonitor() as unknown as
         { registerResource?: RegisterFn } | undefined;
     const original = monitor?.registerResource;
     if (monitor && original) {
         monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
-            recorder.setCurrentRegistration(
-                req.getParent() || undefined,
-                req.getDependenciesList?.() ?? [],
-            );
+            recorder.setCurrentRegistration({
+                parent: req.getParent() || undefined,
+                dependencies: req.getDependenciesList?.() ?? [],
+                protect: req.getProtect?.() ?? false,
+            });
             try {
                 return original.call(monitor, req, callback);
             } finally {
-                recorder.setCurrentRegistration(undefined, []);
+                recorder.setCurrentRegistration({ dependencies: [], protect: false });
             }
         };
     }

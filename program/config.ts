@@ -1,0 +1,331 @@
+import { checkCapacity, maxPodsPerNode } from "../components/capacity";
+import { EksClusterArgs } from "../components/eksClusterArgs";
+import { resolveEksCluster, ResolvedEksCluster } from "../components/eksClusterConfig";
+import { ServiceType } from "../components/scalableServiceArgs";
+import {
+    IssueCollector,
+    isDns1123Label,
+    isIntInRange,
+    ValidationError,
+} from "../components/validation";
+import { APP_SERVICE_COUNT } from "./app";
+
+/**
+ * The program's typed, validated stack config. Pure: it reads raw strings
+ * through a lookup function (Pulumi's `config.get`), so tests feed it the
+ * stack files directly. Every error names the stack, the key and the value.
+ */
+
+/** The project's config namespace (`<namespace>:<key>` in the stack files). */
+export const CONFIG_NAMESPACE = "orchestration";
+
+/** Where the services run. */
+export type Platform = "eks" | "local";
+
+/** Settings of the seed's application, the same in every environment but for these. */
+export interface AppSettings {
+    namespace: string;
+    minReplicas: number;
+    maxReplicas: number;
+    targetCpuUtilization: number;
+    proxyServiceType: ServiceType;
+    backendImage: string;
+    proxyImage: string;
+}
+
+/** The whole stack config. `eks` is set exactly when `platform` is `"eks"`. */
+export interface StackConfig {
+    stack: string;
+    platform: Platform;
+    app: AppSettings;
+    /** The resolved cluster settings, for the EKS platform. */
+    eks?: ResolvedEksCluster & { region: string };
+    /** The kubeconfig context, for the local platform; undefined means the current context. */
+    kubeContext?: string;
+}
+
+/** Reads a raw config value by its full key (`orchestration:nodeMaxSize`, `aws:region`). */
+export type ConfigLookup = (fullKey: string) => string | undefined;
+
+const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
+
+/** Maps EksClusterArgs paths to the config keys that feed them. */
+const EKS_KEYS: Record<string, string> = {
+    clusterName: "(derived from project and stack)",
+    kubernetesVersion: key("kubernetesVersion"),
+    publicAccessCidrs: key("publicAccessCidrs"),
+    endpointPublicAccess: key("endpointPublicAccess"),
+    availabilityZones: key("availabilityZones"),
+    natGateways: key("natGateways"),
+    vpcCidr: key("vpcCidr"),
+    "nodeGroup.instanceTypes": key("nodeInstanceTypes"),
+    "nodeGroup.minSize": key("nodeMinSize"),
+    "nodeGroup.desiredSize": key("nodeDesiredSize"),
+    "nodeGroup.maxSize": key("nodeMaxSize"),
+    "nodeGroup.diskSizeGb": key("nodeDiskSizeGb"),
+    clusterLogTypes: key("clusterLogTypes"),
+    protect: key("protect"),
+};
+
+/** The config key for an EksClusterArgs path such as `publicAccessCidrs[0]`. */
+export function eksConfigKey(path: string): string {
+    const match = /^([^[]+)(\[\d+\])?$/.exec(path);
+    const base = match ? match[1] : path;
+    return (EKS_KEYS[base] ?? base) + (match?.[2] ?? "");
+}
+
+/** Typed accessors that record an issue, and return undefined, on a malformed value. */
+class Reader {
+    constructor(
+        private readonly lookup: ConfigLookup,
+        readonly issues: IssueCollector,
+    ) {}
+
+    raw(fullKey: string): string | undefined {
+        return this.lookup(fullKey);
+    }
+
+    string<T extends string>(name: string, allowed?: readonly T[]): T | undefined {
+        const value = this.lookup(key(name));
+        if (value !== undefined && allowed && !allowed.includes(value as T)) {
+            this.issues.add(
+                key(name),
+                value,
+                `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`,
+            );
+            return undefined;
+        }
+        return value as T | undefined;
+    }
+
+    /** A string where "" means unset, as Pulumi.yaml declares optional keys. */
+    optionalString(name: string): string | undefined {
+        const value = this.lookup(key(name));
+        return value === "" ? undefined : value;
+    }
+
+    int(name: string): number | undefined {
+        const value = this.lookup(key(name));
+        if (value === undefined) {
+            return undefined;
+        }
+        const n = Number(value);
+        return this.issues.check(
+            value.trim() !== "" && Number.isInteger(n),
+            key(name),
+            value,
+            "must be an integer",
+        )
+            ? n
+            : undefined;
+    }
+
+    bool(name: string): boolean | undefined {
+        const value = this.lookup(key(name));
+        if (value === undefined) {
+            return undefined;
+        }
+        return this.issues.check(
+            value === "true" || value === "false",
+            key(name),
+            value,
+            "must be true or false",
+        )
+            ? value === "true"
+            : undefined;
+    }
+
+    stringList(name: string): string[] | undefined {
+        const value = this.lookup(key(name));
+        if (value === undefined) {
+            return undefined;
+        }
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            parsed = undefined;
+        }
+        const ok = Array.isArray(parsed) && parsed.every((v) => typeof v === "string");
+        return this.issues.check(ok, key(name), value, "must be a list of strings")
+            ? (parsed as string[])
+            : undefined;
+    }
+}
+
+/** Defaults of the application settings (Pulumi.yaml declares the same ones). */
+export const APP_DEFAULTS: AppSettings = {
+    namespace: "apps",
+    minReplicas: 2,
+    maxReplicas: 6,
+    targetCpuUtilization: 70,
+    proxyServiceType: "LoadBalancer",
+    backendImage: "stefanprodan/podinfo:6.7.1",
+    proxyImage: "nginxinc/nginx-unprivileged:1.27-alpine",
+};
+
+function readApp(r: Reader): AppSettings {
+    const d = APP_DEFAULTS;
+    const app: AppSettings = {
+        namespace: r.string("namespace") ?? d.namespace,
+        minReplicas: r.int("minReplicas") ?? d.minReplicas,
+        maxReplicas: r.int("maxReplicas") ?? d.maxReplicas,
+        targetCpuUtilization: r.int("targetCpuUtilization") ?? d.targetCpuUtilization,
+        proxyServiceType:
+            r.string("proxyServiceType", ["ClusterIP", "LoadBalancer", "NodePort"] as const) ??
+            d.proxyServiceType,
+        backendImage: r.string("backendImage") ?? d.backendImage,
+        proxyImage: r.string("proxyImage") ?? d.proxyImage,
+    };
+    const { issues } = r;
+    issues.check(
+        isDns1123Label(app.namespace) && app.namespace !== "kube-system",
+        key("namespace"),
+        app.namespace,
+        "must be a DNS-1123 label other than kube-system",
+    );
+    const minOk = issues.check(
+        isIntInRange(app.minReplicas, 1, 100),
+        key("minReplicas"),
+        app.minReplicas,
+        "must be an integer from 1 to 100",
+    );
+    const maxOk = issues.check(
+        isIntInRange(app.maxReplicas, 1, 100),
+        key("maxReplicas"),
+        app.maxReplicas,
+        "must be an integer from 1 to 100",
+    );
+    if (minOk && maxOk) {
+        issues.check(
+            app.minReplicas <= app.maxReplicas,
+            key("minReplicas"),
+            app.minReplicas,
+            `must be <= '${key("maxReplicas")}' (${app.maxReplicas})`,
+        );
+    }
+    issues.check(
+        isIntInRange(app.targetCpuUtilization, 1, 1000),
+        key("targetCpuUtilization"),
+        app.targetCpuUtilization,
+        "must be an integer percentage from 1 to 1000",
+    );
+    return app;
+}
+
+function readEks(r: Reader, stack: string, project: string): EksClusterArgs {
+    return {
+        clusterName: `${project}-${stack}`,
+        kubernetesVersion: r.string("kubernetesVersion"),
+        publicAccessCidrs: r.stringList("publicAccessCidrs"),
+        endpointPublicAccess: r.bool("endpointPublicAccess"),
+        availabilityZones: r.int("availabilityZones"),
+        natGateways: r.string("natGateways", ["Single", "OnePerAz"] as const),
+        vpcCidr: r.string("vpcCidr"),
+        nodeGroup: {
+            instanceTypes: r.stringList("nodeInstanceTypes"),
+            minSize: r.int("nodeMinSize"),
+            desiredSize: r.int("nodeDesiredSize"),
+            maxSize: r.int("nodeMaxSize"),
+            diskSizeGb: r.int("nodeDiskSizeGb"),
+        },
+        clusterLogTypes: r.stringList("clusterLogTypes") as EksClusterArgs["clusterLogTypes"],
+        protect: r.bool("protect"),
+        metricsServerVersion: r.optionalString("metricsServerVersion"),
+    };
+}
+
+/**
+ * Refuses a node group that can't hold every service at its max replicas plus
+ * the system pods; the message says why and what would fit.
+ */
+function checkStackCapacity(
+    issues: IssueCollector,
+    cluster: ResolvedEksCluster,
+    app: AppSettings,
+    podsOverride: number | undefined,
+): void {
+    const types = cluster.nodeGroup.instanceTypes;
+    const unknown = types.filter((t) => maxPodsPerNode(t) === undefined);
+    if (podsOverride === undefined && unknown.length > 0) {
+        issues.add(
+            key("nodeInstanceTypes"),
+            types,
+            `has no known pod limit for ${unknown.join(", ")}; set '${key("maxPodsPerNode")}' to its max pods (ENIs × (IPv4 per ENI − 1) + 2)`,
+        );
+        return;
+    }
+    const report = checkCapacity({
+        instanceTypes: types,
+        maxNodes: cluster.nodeGroup.maxSize,
+        serviceMaxReplicas: Array<number>(APP_SERVICE_COUNT).fill(app.maxReplicas),
+        podsPerNodeOverride: podsOverride,
+    });
+    if (report.fits) {
+        return;
+    }
+    const nodesNeeded =
+        report.schedulablePerNode > 0
+            ? Math.ceil(report.required / report.schedulablePerNode)
+            : undefined;
+    const fix =
+        nodesNeeded !== undefined && nodesNeeded <= 450
+            ? `Raise '${key("nodeMaxSize")}' to ${nodesNeeded}, lower '${key("maxReplicas")}', or use a larger instance type (t3.medium holds 17 pods, m5.large 29).`
+            : `Use a larger instance type (t3.medium holds 17 pods, m5.large 29).`;
+    issues.add(
+        key("nodeMaxSize"),
+        cluster.nodeGroup.maxSize,
+        `nodes of ${report.limitingType} hold ${report.podsPerNode} pods each, ${report.schedulablePerNode} after aws-node and kube-proxy, so the node group fits ${report.capacity} pods; ` +
+            `the stack needs ${report.required}: ${APP_SERVICE_COUNT} services × '${key("maxReplicas")}' (${app.maxReplicas}) = ${report.servicePods}, plus ${report.systemPods} system pods (CoreDNS 2, metrics-server 2). ${fix}`,
+    );
+}
+
+/**
+ * Reads and validates the config of `stack`. Throws one ValidationError whose
+ * subject names the stack and whose issues name each key and value.
+ */
+export function loadStackConfig(stack: string, project: string, lookup: ConfigLookup): StackConfig {
+    const issues = new IssueCollector();
+    const r = new Reader(lookup, issues);
+    const platform = r.string("platform", ["eks", "local"] as const) ?? "eks";
+    const app = readApp(r);
+    const subject = `stack "${stack}"`;
+
+    if (platform === "local") {
+        issues.throwIfAny(subject);
+        return { stack, platform, app, kubeContext: r.optionalString("kubeContext") };
+    }
+
+    const region = r.raw("aws:region");
+    issues.check(
+        region !== undefined && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region),
+        "aws:region",
+        region,
+        "must be set to an AWS region such as us-west-2 (pulumi config set aws:region us-west-2)",
+    );
+    // 0 (the declared default) means "use the built-in table".
+    const podsOverride = r.int("maxPodsPerNode") || undefined;
+    if (podsOverride !== undefined) {
+        issues.check(
+            isIntInRange(podsOverride, 3, 737),
+            key("maxPodsPerNode"),
+            podsOverride,
+            "must be an integer from 3 to 737",
+        );
+    }
+    const eksArgs = readEks(r, stack, project);
+    let cluster: ResolvedEksCluster | undefined;
+    try {
+        cluster = resolveEksCluster(stack, eksArgs, subject, eksConfigKey);
+    } catch (err) {
+        if (!(err instanceof ValidationError)) {
+            throw err;
+        }
+        issues.absorb(err);
+    }
+    if (cluster && issues.issues.length === 0) {
+        checkStackCapacity(issues, cluster, app, podsOverride);
+    }
+    issues.throwIfAny(subject);
+    return { stack, platform, app, eks: { ...cluster!, region: region! } };
+}

@@ -1,0 +1,381 @@
+import { strict as assert } from "assert";
+import {
+    evaluateProgram,
+    Evaluation,
+    OPERATOR_CONFIG,
+    runProgram,
+    stackConfig,
+    STACKS,
+} from "./stacks";
+
+const K8S_PROVIDER = "pulumi:providers:kubernetes";
+const T = {
+    deployment: "kubernetes:apps/v1:Deployment",
+    service: "kubernetes:core/v1:Service",
+    hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    namespace: "kubernetes:core/v1:Namespace",
+};
+
+/** Config for an EKS stack as the operator runs it: the stack file plus their API CIDR. */
+const deployConfig = (stack: string) => ({
+    ...stackConfig(stack),
+    ...(stack === "local" ? {} : OPERATOR_CONFIG),
+});
+
+describe("the program, evaluated per stack (under mocks)", function () {
+    const results: Record<string, Evaluation> = {};
+
+    before(async function () {
+        // Evaluated once each, in a fresh module state; the tests below read the results.
+        for (const stack of STACKS) {
+            results[stack] = await evaluateProgram(stack, deployConfig(stack));
+        }
+    });
+
+    for (const stack of ["dev", "staging", "prod"]) {
+        describe(`${stack} (EKS)`, () => {
+            const r = () => results[stack];
+
+            it("registers the platform and three services, each Kubernetes object through the cluster's provider", () => {
+                const { mocks } = r();
+                const counts = mocks.typeCounts();
+                assert.equal(counts["orchestration:index:EksCluster"], 1);
+                assert.equal(counts["eks:index:Cluster"], 1);
+                assert.equal(counts["eks:index:ManagedNodeGroup"], 1);
+                assert.equal(counts["awsx:ec2:Vpc"], 1);
+                assert.equal(counts["aws:eks/addon:Addon"], 1);
+                assert.equal(counts[K8S_PROVIDER], 1);
+                assert.equal(counts["orchestration:index:ScalableService"], 3);
+                assert.equal(counts[T.deployment], 3);
+                assert.equal(counts[T.hpa], 3, "every Deployment has an HPA");
+                assert.equal(counts[T.namespace], 1);
+                const provider = mocks.one(K8S_PROVIDER);
+                assert.equal(provider.name, `${stack}-k8s`);
+                const k8sObjects = mocks.resources.filter((x) => x.type.startsWith("kubernetes:"));
+                assert.ok(k8sObjects.length >= 13);
+                for (const obj of k8sObjects) {
+                    assert.match(
+                        obj.provider ?? "",
+                        new RegExp(`::${stack}-k8s::${provider.id}$`),
+                        `${obj.type} ${obj.name}`,
+                    );
+                }
+            });
+
+            it("creates exactly the seed's IAM roles and policy ARNs", () => {
+                const { mocks } = r();
+                const attachments = mocks
+                    .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                    .map((a) => `${a.inputs.role} ${a.inputs.policyArn}`)
+                    .sort();
+                assert.deepEqual(attachments, [
+                    `${stack}-cluster-role-mock arn:aws:iam::aws:policy/AmazonEKSClusterPolicy`,
+                    `${stack}-node-role-mock arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`,
+                    `${stack}-node-role-mock arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy`,
+                    `${stack}-node-role-mock arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy`,
+                ]);
+            });
+
+            it("pins the cluster: version, STANDARD support, API auth, restricted endpoint, KMS, OIDC", () => {
+                const cluster = r().mocks.one("eks:index:Cluster").inputs;
+                assert.equal(cluster.name, `orchestration-${stack}`);
+                assert.equal(cluster.version, "1.33");
+                assert.deepEqual(cluster.upgradePolicy, { supportType: "STANDARD" });
+                assert.equal(cluster.authenticationMode, "API");
+                assert.equal(cluster.skipDefaultNodeGroup, true);
+                assert.deepEqual(cluster.publicAccessCidrs, ["203.0.113.7/32"]);
+                assert.equal(cluster.endpointPrivateAccess, true);
+                assert.match(cluster.encryptionConfigKeyArn, /^arn:aws:kms:/);
+                assert.equal(cluster.createOidcProvider, true);
+                assert.ok(cluster.vpcId.startsWith("vpc-"), "never the default VPC");
+            });
+
+            it("makes every HPA wait for metrics-server", () => {
+                const { mocks } = r();
+                const addon = mocks.one("aws:eks/addon:Addon");
+                assert.equal(addon.inputs.addonName, "metrics-server");
+                const addonUrn = `urn:pulumi:${stack}::orchestration::orchestration:index:EksCluster$aws:eks/addon:Addon::${stack}-metrics-server`;
+                for (const hpa of mocks.ofType(T.hpa)) {
+                    assert.ok(
+                        hpa.dependencies.includes(addonUrn),
+                        `${hpa.name} does not wait for metrics-server: ${JSON.stringify(hpa.dependencies)}`,
+                    );
+                }
+            });
+
+            it("exports the kubeconfig, cluster name, public hostname, internal URLs and kubectl commands", () => {
+                const { outputs } = r();
+                assert.equal(outputs.platform, "eks");
+                assert.equal(outputs.clusterName, `orchestration-${stack}`);
+                assert.equal(JSON.parse(outputs.kubeconfig).kind, "Config");
+                assert.equal(
+                    outputs.proxyAddress,
+                    "reverseproxy-svc-0123456789.us-west-2.elb.amazonaws.com",
+                );
+                assert.equal(
+                    outputs.proxyUrl,
+                    "http://reverseproxy-svc-0123456789.us-west-2.elb.amazonaws.com:8080/api/health",
+                );
+                assert.deepEqual(outputs.internalUrls, {
+                    "reverseproxy-svc": "http://reverseproxy-svc.apps.svc.cluster.local:8080",
+                    "backend-user": "http://backend-user.apps.svc.cluster.local:80",
+                    "backend-feed": "http://backend-feed.apps.svc.cluster.local:80",
+                });
+                assert.equal(
+                    outputs.updateKubeconfig,
+                    `aws eks update-kubeconfig --region us-west-2 --name orchestration-${stack}`,
+                );
+                assert.deepEqual(Object.keys(outputs.kubectl).sort(), [
+                    "deletePodToWatchItHeal",
+                    "describeHpa",
+                    "describeServices",
+                    "exec",
+                    "generateLoad",
+                    "getPods",
+                    "internalRequest",
+                    "logs",
+                    "watchHpa",
+                ]);
+                assert.equal(
+                    outputs.kubectl.internalRequest,
+                    "kubectl -n apps exec deploy/backend-user -- wget -qO- http://reverseproxy-svc:8080/api/health",
+                );
+            });
+        });
+    }
+
+    it("keeps the kubeconfig output secret", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const { mocks } = await evaluateProgram("dev", deployConfig("dev"));
+        assert.deepEqual(mocks.one(K8S_PROVIDER).secretInputs, ["kubeconfig"]);
+        // The stack output itself: re-run and check the raw Output's secretness.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const raw = await (require("../index") as () => Promise<Record<string, any>>)();
+        assert.equal(await pulumi.isSecret(raw.kubeconfig), true);
+    });
+
+    describe("differences between environments", () => {
+        const cluster = (s: string) => results[s].mocks.one("eks:index:Cluster").inputs;
+        const nodes = (s: string) => results[s].mocks.one("eks:index:ManagedNodeGroup").inputs;
+        const vpc = (s: string) => results[s].mocks.one("awsx:ec2:Vpc").inputs;
+        const hpaMins = (s: string) =>
+            results[s].mocks.ofType(T.hpa).map((h) => h.inputs.spec.minReplicas);
+
+        it("dev is cheap: one NAT gateway, 2 AZs, small nodes, minReplicas 1 and no PDBs", () => {
+            assert.deepEqual(vpc("dev").natGateways, { strategy: "Single" });
+            assert.equal(vpc("dev").numberOfAvailabilityZones, 2);
+            assert.deepEqual(nodes("dev").instanceTypes, ["t3.small"]);
+            assert.deepEqual(nodes("dev").scalingConfig, {
+                minSize: 1,
+                desiredSize: 2,
+                maxSize: 3,
+            });
+            assert.deepEqual(hpaMins("dev"), [1, 1, 1]);
+            assert.equal(results.dev.mocks.ofType(T.pdb).length, 0);
+            assert.deepEqual(cluster("dev").enabledClusterLogTypes, []);
+            assert.equal(
+                results.dev.mocks.resources.some((x) => x.protect),
+                false,
+            );
+        });
+
+        it("staging sits between: 2 replicas with PDBs, API/audit logs, one NAT gateway", () => {
+            assert.deepEqual(vpc("staging").natGateways, { strategy: "Single" });
+            assert.deepEqual(hpaMins("staging"), [2, 2, 2]);
+            assert.equal(results.staging.mocks.ofType(T.pdb).length, 3);
+            assert.deepEqual(cluster("staging").enabledClusterLogTypes, [
+                "api",
+                "audit",
+                "authenticator",
+            ]);
+            assert.equal(cluster("staging").deletionProtection, false);
+        });
+
+        it("prod is highly available: 3 AZs with NAT each, 3+ nodes and replicas, PDBs, all logs, protected", () => {
+            assert.deepEqual(vpc("prod").natGateways, { strategy: "OnePerAz" });
+            assert.equal(vpc("prod").numberOfAvailabilityZones, 3);
+            assert.ok(nodes("prod").scalingConfig.minSize >= 2);
+            assert.deepEqual(nodes("prod").instanceTypes, ["m5.large"]);
+            assert.deepEqual(hpaMins("prod"), [3, 3, 3]);
+            assert.equal(results.prod.mocks.ofType(T.pdb).length, 3);
+            assert.deepEqual(cluster("prod").enabledClusterLogTypes, [
+                "api",
+                "audit",
+                "authenticator",
+                "controllerManager",
+                "scheduler",
+            ]);
+            assert.equal(cluster("prod").deletionProtection, true);
+            assert.ok(
+                results.prod.mocks.one("eks:index:Cluster").protect,
+                "protect on the cluster",
+            );
+            assert.match(cluster("prod").encryptionConfigKeyArn, /^arn:aws:kms:/);
+        });
+    });
+
+    describe("local (any kubeconfig cluster)", () => {
+        const r = () => results.local;
+
+        it("registers no aws, eks or awsx resources at all", () => {
+            const cloud = r().mocks.resources.filter(
+                (x) => /^(aws|eks|awsx)[:]/.test(x.type) || x.type.includes("EksCluster"),
+            );
+            assert.deepEqual(cloud, []);
+        });
+
+        it("deploys the same three services through a provider for the current context", () => {
+            const { mocks } = r();
+            const provider = mocks.one(K8S_PROVIDER);
+            assert.equal(provider.name, "local");
+            assert.equal(
+                provider.inputs.kubeconfig,
+                undefined,
+                "reads KUBECONFIG / ~/.kube/config",
+            );
+            assert.equal(provider.inputs.context, undefined);
+            assert.equal(mocks.ofType("orchestration:index:ScalableService").length, 3);
+            assert.equal(mocks.ofType(T.hpa).length, 3);
+            for (const obj of mocks.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+                assert.match(obj.provider ?? "", /::local::/);
+            }
+        });
+
+        it("exposes the proxy as a NodePort and says how to reach it", () => {
+            const { mocks, outputs } = r();
+            const proxy = mocks
+                .ofType(T.service)
+                .find((s) => s.inputs.metadata.name === "reverseproxy-svc")!;
+            assert.equal(proxy.inputs.spec.type, "NodePort");
+            assert.equal(outputs.platform, "local");
+            assert.match(
+                outputs.proxyAddress,
+                /kubectl -n apps port-forward svc\/reverseproxy-svc 8080:8080/,
+            );
+            assert.equal(outputs.kubeconfig, undefined);
+        });
+    });
+
+    describe("the seed's application on every stack", () => {
+        for (const stack of STACKS) {
+            it(`${stack}: a public proxy that routes /api/ to backends reached by name over ClusterIP`, () => {
+                const { mocks } = results[stack];
+                const services = Object.fromEntries(
+                    mocks.ofType(T.service).map((s) => [s.inputs.metadata.name, s.inputs]),
+                );
+                assert.deepEqual(Object.keys(services).sort(), [
+                    "backend-feed",
+                    "backend-user",
+                    "reverseproxy-svc",
+                ]);
+                assert.equal(services["backend-user"].spec.type, "ClusterIP");
+                assert.equal(services["backend-feed"].spec.type, "ClusterIP");
+                assert.deepEqual(services["reverseproxy-svc"].spec.ports, [
+                    { name: "http", port: 8080, targetPort: "http", protocol: "TCP" },
+                ]);
+                const conf = mocks.one("kubernetes:core/v1:ConfigMap").inputs.data["default.conf"];
+                assert.match(
+                    conf,
+                    /location \/api\/users\/ \{\n\s+proxy_pass http:\/\/backend-user\.apps\.svc\.cluster\.local:80\/;/,
+                );
+                assert.match(
+                    conf,
+                    /location \/api\/feed\/ \{\n\s+proxy_pass http:\/\/backend-feed\.apps\.svc\.cluster\.local:80\/;/,
+                );
+                const ns = mocks.one(T.namespace).inputs;
+                assert.equal(
+                    ns.metadata.labels["pod-security.kubernetes.io/enforce"],
+                    "restricted",
+                );
+            });
+        }
+    });
+});
+
+describe("the program rejects bad stack config before registering anything (under mocks)", () => {
+    async function rejects(stack: string, config: Record<string, unknown>, ...fragments: string[]) {
+        const { mocks, error } = await runProgram(stack, config);
+        // index.ts was loaded afresh, so compare by name rather than by class.
+        assert.ok(
+            error instanceof Error && error.name === "ValidationError",
+            `expected a ValidationError, got ${String(error)}`,
+        );
+        assert.ok(error.message.startsWith(`stack "${stack}": invalid input:`), error.message);
+        for (const f of fragments) {
+            assert.ok(
+                error.message.includes(f),
+                `message lacks ${JSON.stringify(f)}:\n${error.message}`,
+            );
+        }
+        assert.deepEqual(mocks.resources, [], "nothing may be registered");
+    }
+
+    it("requires the API endpoint CIDRs on EKS stacks", async () => {
+        await rejects(
+            "dev",
+            stackConfig("dev"),
+            `'orchestration:publicAccessCidrs' ([]) must list the CIDRs`,
+            `'orchestration:endpointPublicAccess'`,
+        );
+    });
+
+    it("refuses an API endpoint open to the world", async () => {
+        await rejects(
+            "prod",
+            { ...stackConfig("prod"), "orchestration:publicAccessCidrs": ["0.0.0.0/0"] },
+            `'orchestration:publicAccessCidrs[0]' ("0.0.0.0/0") opens the API endpoint`,
+        );
+    });
+
+    it("refuses the seed's t3.micro nodes: 4 pods each, and the system pods take them", async () => {
+        await rejects(
+            "dev",
+            { ...deployConfig("dev"), "orchestration:nodeInstanceTypes": ["t3.micro"] },
+            `'orchestration:nodeMaxSize' (3) nodes of t3.micro hold 4 pods each, 2 after aws-node and kube-proxy, so the node group fits 6 pods`,
+            `the stack needs 13: 3 services × 'orchestration:maxReplicas' (3) = 9, plus 4 system pods (CoreDNS 2, metrics-server 2)`,
+            `Raise 'orchestration:nodeMaxSize' to 7`,
+        );
+    });
+
+    it("refuses maxReplicas the node group can't hold at its max size", async () => {
+        await rejects(
+            "prod",
+            {
+                ...deployConfig("prod"),
+                "orchestration:maxReplicas": 100,
+                "orchestration:nodeMaxSize": 3,
+            },
+            `so the node group fits 81 pods; the stack needs 304`,
+        );
+    });
+
+    it("names the stack, key and value for malformed and out-of-range values", async () => {
+        await rejects(
+            "staging",
+            {
+                ...deployConfig("staging"),
+                "orchestration:nodeMinSize": "two",
+                "orchestration:minReplicas": 6,
+                "orchestration:natGateways": "None",
+                "orchestration:kubernetesVersion": "latest",
+                "orchestration:clusterLogTypes": ["api", "everything"],
+                "aws:region": "",
+            },
+            `'orchestration:nodeMinSize' ("two") must be an integer`,
+            `'orchestration:minReplicas' (6) must be <= 'orchestration:maxReplicas' (5)`,
+            `'orchestration:natGateways' ("None") must be one of "Single", "OnePerAz"`,
+            `'orchestration:kubernetesVersion' ("latest") must be a pinned minor version`,
+            `'orchestration:clusterLogTypes[1]' ("everything")`,
+            `'aws:region' ("") must be set to an AWS region`,
+        );
+    });
+
+    it("rejects an unknown platform", async () => {
+        await rejects(
+            "local",
+            { ...stackConfig("local"), "orchestration:platform": "gke" },
+            `'orchestration:platform' ("gke") must be one of "eks", "local"`,
+        );
+    });
+});

@@ -1,0 +1,103 @@
+import { strict as assert } from "assert";
+import { eksConfigKey, loadStackConfig } from "../program/config";
+import { OPERATOR_CONFIG, stackConfig } from "./stacks";
+
+/** A lookup over a stack's config as the engine would serialize it (JSON for non-strings). */
+function lookup(config: Record<string, unknown>) {
+    return (key: string) => {
+        const v = config[key];
+        return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+    };
+}
+
+describe("stack config (pure)", () => {
+    it("reads dev as typed config with every default applied", () => {
+        const cfg = loadStackConfig(
+            "dev",
+            "orchestration",
+            lookup({ ...stackConfig("dev"), ...OPERATOR_CONFIG }),
+        );
+        assert.equal(cfg.platform, "eks");
+        assert.deepEqual(cfg.app, {
+            namespace: "apps",
+            minReplicas: 1,
+            maxReplicas: 3,
+            targetCpuUtilization: 70,
+            proxyServiceType: "LoadBalancer",
+            backendImage: "stefanprodan/podinfo:6.7.1",
+            proxyImage: "nginxinc/nginx-unprivileged:1.27-alpine",
+        });
+        assert.deepEqual(cfg.eks, {
+            clusterName: "orchestration-dev",
+            kubernetesVersion: "1.33",
+            publicAccessCidrs: ["203.0.113.7/32"],
+            endpointPublicAccess: true,
+            availabilityZones: 2,
+            natGateways: "Single",
+            vpcCidr: "10.0.0.0/16",
+            nodeGroup: {
+                instanceTypes: ["t3.small"],
+                minSize: 1,
+                desiredSize: 2,
+                maxSize: 3,
+                diskSizeGb: 20,
+            },
+            clusterLogTypes: [],
+            protect: false,
+            metricsServerVersion: undefined,
+            tags: {},
+            region: "us-west-2",
+        });
+    });
+
+    it("reads local without any AWS settings, and an empty kubeContext as the current context", () => {
+        const cfg = loadStackConfig("local", "orchestration", lookup(stackConfig("local")));
+        assert.equal(cfg.platform, "local");
+        assert.equal(cfg.eks, undefined);
+        assert.equal(cfg.kubeContext, undefined);
+        assert.equal(cfg.app.proxyServiceType, "NodePort");
+        const named = loadStackConfig(
+            "local",
+            "orchestration",
+            lookup({ ...stackConfig("local"), "orchestration:kubeContext": "kind-kind" }),
+        );
+        assert.equal(named.kubeContext, "kind-kind");
+    });
+
+    it("allows a private-only endpoint without CIDRs", () => {
+        const cfg = loadStackConfig(
+            "dev",
+            "orchestration",
+            lookup({ ...stackConfig("dev"), "orchestration:endpointPublicAccess": false }),
+        );
+        assert.equal(cfg.eks?.endpointPublicAccess, false);
+        assert.deepEqual(cfg.eks?.publicAccessCidrs, []);
+    });
+
+    it("takes maxPodsPerNode for instance types outside the table, and asks for it otherwise", () => {
+        const base = {
+            ...stackConfig("dev"),
+            ...OPERATOR_CONFIG,
+            "orchestration:nodeInstanceTypes": ["x9.huge"],
+        };
+        assert.throws(
+            () => loadStackConfig("dev", "orchestration", lookup(base)),
+            /'orchestration:nodeInstanceTypes' \(\["x9.huge"\]\) has no known pod limit for x9.huge; set 'orchestration:maxPodsPerNode'/,
+        );
+        const cfg = loadStackConfig(
+            "dev",
+            "orchestration",
+            lookup({ ...base, "orchestration:maxPodsPerNode": 110 }),
+        );
+        assert.deepEqual(cfg.eks?.nodeGroup.instanceTypes, ["x9.huge"]);
+    });
+
+    it("maps EksCluster argument paths to config keys", () => {
+        assert.equal(eksConfigKey("nodeGroup.maxSize"), "orchestration:nodeMaxSize");
+        assert.equal(eksConfigKey("publicAccessCidrs[2]"), "orchestration:publicAccessCidrs[2]");
+        assert.equal(
+            eksConfigKey("nodeGroup.instanceTypes[0]"),
+            "orchestration:nodeInstanceTypes[0]",
+        );
+    });
+});
