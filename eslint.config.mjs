@@ -5,7 +5,19 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "**/*.js", "**/*.mjs"] },
+    {
+        ignores: [
+            "node_modules/",
+            "bin/",
+            "lib/",
+            "docs/api/",
+            "test/package/consumer/",
+            // Type-checked against the packed package by test/package, not against these sources.
+            "examples/",
+            "**/*.js",
+            "**/*.mjs",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

@@ -69,6 +69,9 @@ export = async (): Promise<Record<string, unknown>> => {
         return namespace === "aws" ? awsConfig.get(key) : config.get(key);
     });
 
+    for (const warning of cfg.warnings) {
+        void pulumi.log.warn(`stack "${cfg.stack}": ${warning}`);
+    }
     const platform = cfg.platform === "eks" ? await eksPlatform(cfg) : localPlatform(cfg);
     const app = deployApp(cfg.app, {
         provider: platform.provider,

@@ -182,6 +182,8 @@ export class EksCluster extends pulumi.ComponentResource {
                     desiredSize: settings.nodeGroup.desiredSize,
                     maxSize: settings.nodeGroup.maxSize,
                 },
+                // A cluster autoscaler owns the node count once installed; don't revert it.
+                ignoreScalingChanges: true,
                 launchTemplate: {
                     id: this.launchTemplate.id,
                     version: this.launchTemplate.latestVersion.apply(String),

@@ -16,11 +16,20 @@ export interface NodeGroupArgs {
      * @default ["t3.medium"]: 17 pods per node; t3.micro holds 4, which the system pods fill
      */
     instanceTypes?: string[];
-    /** @default 2 */
+    /**
+     * Fewest nodes the group scales down to.
+     * @default 2, so a node can be replaced without losing all capacity
+     */
     minSize?: number;
-    /** @default minSize */
+    /**
+     * Nodes at creation. Later changes (by a cluster autoscaler or by hand) are not reverted.
+     * @default minSize
+     */
     desiredSize?: number;
-    /** @default 4 */
+    /**
+     * Most nodes the group may grow to; the capacity check plans for this size.
+     * @default 4
+     */
     maxSize?: number;
     /**
      * Root volume size in GiB (gp3, encrypted).
@@ -42,8 +51,8 @@ export interface EksClusterArgs {
      */
     kubernetesVersion?: string;
     /**
-     * CIDRs allowed to reach the public API endpoint. Required while
-     * `endpointPublicAccess` is true; `0.0.0.0/0` is refused.
+     * CIDRs allowed to reach the public API endpoint. `0.0.0.0/0` is refused.
+     * @default none, which is an error while `endpointPublicAccess` is true
      */
     publicAccessCidrs?: string[];
     /**

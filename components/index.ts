@@ -13,6 +13,11 @@ export type {
 } from "./scalableServiceArgs";
 export { DEFAULTS as SCALABLE_SERVICE_DEFAULTS } from "./scalableServiceArgs";
 export { resolveScalableService } from "./scalableServiceConfig";
-export type { ResolvedService } from "./scalableServiceConfig";
+export type {
+    Resolution,
+    ResolvedProbe,
+    ResolvedScaling,
+    ResolvedService,
+} from "./scalableServiceConfig";
 export { ValidationError } from "./validation";
 export type { ValidationIssue } from "./validation";

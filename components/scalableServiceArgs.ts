@@ -103,8 +103,11 @@ export interface AutoscalingArgs {
 
 /** CPU, memory and ephemeral-storage quantities, such as `250m` or `512Mi`. */
 export interface ResourceQuantities {
+    /** CPU in cores or millicores (`0.5`, `250m`). @default see `ResourcesArgs` */
     cpu?: string;
+    /** Memory in bytes with a suffix (`512Mi`, `1Gi`). @default see `ResourcesArgs` */
     memory?: string;
+    /** Scratch disk, container logs and `emptyDir` volumes (`1Gi`). @default see `ResourcesArgs` */
     "ephemeral-storage"?: string;
 }
 
@@ -115,6 +118,7 @@ export interface ResourceQuantities {
  */
 export interface ResourcesArgs {
     /**
+     * What the scheduler reserves for each pod, and what HPA utilization is measured against.
      * @default `{ cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }`
      */
     requests?: ResourceQuantities;

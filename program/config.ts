@@ -42,6 +42,8 @@ export interface StackConfig {
     eks?: ResolvedEksCluster & { region: string };
     /** The kubeconfig context, for the local platform; undefined means the current context. */
     kubeContext?: string;
+    /** Problems worth a warning at preview that don't stop the deployment. */
+    warnings: string[];
 }
 
 /** Reads a raw config value by its full key (`orchestration:nodeMaxSize`, `aws:region`). */
@@ -237,14 +239,16 @@ function readEks(r: Reader, stack: string, project: string): EksClusterArgs {
 
 /**
  * Refuses a node group that can't hold every service at its max replicas plus
- * the system pods; the message says why and what would fit.
+ * the system pods at its max size; the message says why and what would fit.
+ * Returns a warning when only the max size fits: no cluster autoscaler is
+ * installed, so the group stays at its desired size until one is added.
  */
 function checkStackCapacity(
     issues: IssueCollector,
     cluster: ResolvedEksCluster,
     app: AppSettings,
     podsOverride: number | undefined,
-): void {
+): string[] {
     const types = cluster.nodeGroup.instanceTypes;
     const unknown = types.filter((t) => maxPodsPerNode(t) === undefined);
     if (podsOverride === undefined && unknown.length > 0) {
@@ -253,16 +257,24 @@ function checkStackCapacity(
             types,
             `has no known pod limit for ${unknown.join(", ")}; set '${key("maxPodsPerNode")}' to its max pods (ENIs × (IPv4 per ENI − 1) + 2)`,
         );
-        return;
+        return [];
     }
-    const report = checkCapacity({
-        instanceTypes: types,
-        maxNodes: cluster.nodeGroup.maxSize,
-        serviceMaxReplicas: Array<number>(APP_SERVICE_COUNT).fill(app.maxReplicas),
-        podsPerNodeOverride: podsOverride,
-    });
+    const capacityAt = (maxNodes: number) =>
+        checkCapacity({
+            instanceTypes: types,
+            maxNodes,
+            serviceMaxReplicas: Array<number>(APP_SERVICE_COUNT).fill(app.maxReplicas),
+            podsPerNodeOverride: podsOverride,
+        });
+    const report = capacityAt(cluster.nodeGroup.maxSize);
     if (report.fits) {
-        return;
+        const atDesired = capacityAt(cluster.nodeGroup.desiredSize);
+        return atDesired.fits
+            ? []
+            : [
+                  `'${key("nodeDesiredSize")}' (${cluster.nodeGroup.desiredSize}) nodes fit ${atDesired.capacity} pods, but the services at '${key("maxReplicas")}' need ${atDesired.required}. ` +
+                      `No cluster autoscaler is installed, so the node group stays at its desired size and extra pods stay Pending until you add one (Cluster Autoscaler or Karpenter) or raise '${key("nodeDesiredSize")}'.`,
+              ];
     }
     const nodesNeeded =
         report.schedulablePerNode > 0
@@ -278,6 +290,7 @@ function checkStackCapacity(
         `nodes of ${report.limitingType} hold ${report.podsPerNode} pods each, ${report.schedulablePerNode} after aws-node and kube-proxy, so the node group fits ${report.capacity} pods; ` +
             `the stack needs ${report.required}: ${APP_SERVICE_COUNT} services × '${key("maxReplicas")}' (${app.maxReplicas}) = ${report.servicePods}, plus ${report.systemPods} system pods (CoreDNS 2, metrics-server 2). ${fix}`,
     );
+    return [];
 }
 
 /**
@@ -293,7 +306,7 @@ export function loadStackConfig(stack: string, project: string, lookup: ConfigLo
 
     if (platform === "local") {
         issues.throwIfAny(subject);
-        return { stack, platform, app, kubeContext: r.optionalString("kubeContext") };
+        return { stack, platform, app, kubeContext: r.optionalString("kubeContext"), warnings: [] };
     }
 
     const region = r.raw("aws:region");
@@ -323,9 +336,10 @@ export function loadStackConfig(stack: string, project: string, lookup: ConfigLo
         }
         issues.absorb(err);
     }
-    if (cluster && issues.issues.length === 0) {
-        checkStackCapacity(issues, cluster, app, podsOverride);
-    }
+    const warnings =
+        cluster && issues.issues.length === 0
+            ? checkStackCapacity(issues, cluster, app, podsOverride)
+            : [];
     issues.throwIfAny(subject);
-    return { stack, platform, app, eks: { ...cluster!, region: region! } };
+    return { stack, platform, app, eks: { ...cluster!, region: region! }, warnings };
 }

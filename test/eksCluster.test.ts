@@ -161,6 +161,7 @@ describe("EksCluster (under mocks)", () => {
         assert.deepEqual(ng.subnetIds, ["subnet-private-us-west-2a", "subnet-private-us-west-2b"]);
         assert.deepEqual(ng.instanceTypes, ["m5.large"]);
         assert.deepEqual(ng.scalingConfig, { minSize: 3, desiredSize: 4, maxSize: 6 });
+        assert.equal(ng.ignoreScalingChanges, true);
         assert.deepEqual(ng.launchTemplate, { id: "platform-nodes-id", version: "1" });
         assert.ok(JSON.stringify(ng.nodeRole).includes("platform-node-role"));
         const lt = mocks.one("aws:ec2/launchTemplate:LaunchTemplate").inputs;

@@ -48,6 +48,7 @@ describe("stack config (pure)", () => {
             tags: {},
             region: "us-west-2",
         });
+        assert.deepEqual(cfg.warnings, []);
     });
 
     it("reads local without any AWS settings, and an empty kubeContext as the current context", () => {
@@ -90,6 +91,32 @@ describe("stack config (pure)", () => {
             lookup({ ...base, "orchestration:maxPodsPerNode": 110 }),
         );
         assert.deepEqual(cfg.eks?.nodeGroup.instanceTypes, ["x9.huge"]);
+    });
+
+    it("warns, without failing, when only the max node count fits the services at max replicas", () => {
+        const cfg = loadStackConfig(
+            "dev",
+            "orchestration",
+            lookup({
+                ...stackConfig("dev"),
+                ...OPERATOR_CONFIG,
+                "orchestration:nodeDesiredSize": 1,
+                "orchestration:maxReplicas": 5,
+            }),
+        );
+        assert.equal(cfg.warnings.length, 1);
+        assert.match(
+            cfg.warnings[0],
+            /^'orchestration:nodeDesiredSize' \(1\) nodes fit 9 pods, but the services at 'orchestration:maxReplicas' need 19\. No cluster autoscaler is installed/,
+        );
+        for (const stack of ["dev", "staging", "prod"]) {
+            const shipped = loadStackConfig(
+                stack,
+                "orchestration",
+                lookup({ ...stackConfig(stack), ...OPERATOR_CONFIG }),
+            );
+            assert.deepEqual(shipped.warnings, [], `${stack} fits at its desired size`);
+        }
     });
 
     it("maps EksCluster argument paths to config keys", () => {

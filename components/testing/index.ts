@@ -9,3 +9,4 @@ export {
     registerMockCall,
     registerMockState,
 } from "./state";
+export type { CallFn, State, StateFn } from "./state";

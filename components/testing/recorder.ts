@@ -84,7 +84,10 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
         return mockCall(args.token, args.inputs);
     }
 
-    /** Called by `installMocks` with what the mocks API leaves out of the registration in flight. */
+    /**
+     * Called by `installMocks` with what the mocks API leaves out of the registration in flight.
+     * @internal
+     */
     setCurrentRegistration(registration: Registration): void {
         this.current = { ...registration, dependencies: [...registration.dependencies].sort() };
     }

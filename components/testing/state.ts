@@ -6,11 +6,14 @@
  * Everything here is deterministic: the same inputs give the same state.
  */
 
-type State = Record<string, any>;
-type StateFn = (name: string, inputs: State) => State;
+/** A resource's inputs or state: plain JSON. */
+export type State = Record<string, any>;
+/** Computes a resource's mock state from its logical name and inputs. */
+export type StateFn = (name: string, inputs: State) => State;
 
-/** Region and account the mocks pretend to run in. */
+/** The AWS region the mocks pretend to run in. */
 export const MOCK_REGION = "us-west-2";
+/** The AWS account ID the mocks pretend to run in. */
 export const MOCK_ACCOUNT = "123456789012";
 
 function kubernetesObject(name: string, inputs: State): State {
@@ -164,7 +167,8 @@ export function registerMockState(type: string, fn: StateFn): void {
     STATES[type] = fn;
 }
 
-type CallFn = (inputs: State) => State;
+/** Computes an invoke's mock result from its inputs. */
+export type CallFn = (inputs: State) => State;
 const CALLS: Record<string, CallFn> = {
     "aws:index/getPartition:getPartition": () => ({
         partition: "aws",

@@ -1,0 +1,22 @@
+// The EKS entry point of the package (`<package>/eks`). It needs @pulumi/aws,
+// @pulumi/awsx and @pulumi/eks; the root entry point needs none of them.
+export { EksCluster, EKS_CLUSTER_TYPE } from "./eksCluster";
+export type { ClusterLogType, EksClusterArgs, NatStrategy, NodeGroupArgs } from "./eksClusterArgs";
+export { CLUSTER_LOG_TYPES, EKS_DEFAULTS } from "./eksClusterArgs";
+export {
+    CLUSTER_ROLE,
+    managedPolicyArn,
+    NODE_ROLE,
+    resolveEksCluster,
+    serviceTrustPolicy,
+    SUBNET_TAGS,
+} from "./eksClusterConfig";
+export type { ResolvedEksCluster } from "./eksClusterConfig";
+export {
+    checkCapacity,
+    CLUSTER_SYSTEM_PODS,
+    DAEMONSET_PODS_PER_NODE,
+    ENI_LIMITS,
+    maxPodsPerNode,
+} from "./capacity";
+export type { CapacityReport } from "./capacity";
