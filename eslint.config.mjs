@@ -9,10 +9,11 @@ export default tseslint.config(
         ignores: [
             "node_modules/",
             "bin/",
+            ".test-build/",
             "lib/",
             "docs/api/",
-            "test/package/consumer/",
-            // Type-checked against the packed package by test/package, not against these sources.
+            "test/integration/consumer/",
+            // Type-checked against the packed package by test/integration, not against these sources.
             "examples/",
             "**/*.js",
             "**/*.mjs",

@@ -6,9 +6,11 @@
  * It exports an async function; Pulumi awaits it and turns its result into
  * stack outputs, and tests call it directly under mocks.
  */
+import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployApp, kubectlCommands, loadBalancerAddress, PROXY } from "./program/app";
+import { assertFreshBuild } from "./program/buildStamp";
 import { CONFIG_NAMESPACE, loadStackConfig, StackConfig } from "./program/config";
 
 /** The platform the services run on. */
@@ -62,6 +64,16 @@ function localPlatform(cfg: StackConfig): Platform {
 }
 
 export = async (): Promise<Record<string, unknown>> => {
+    // Compiled (bin/index.js): refuse a build older than the sources. Under
+    // ts-node (tests, `typescript: true`) the sources are what runs.
+    if (__filename.endsWith(".js")) {
+        const outDir = __dirname;
+        try {
+            assertFreshBuild(path.dirname(outDir), outDir);
+        } catch (err) {
+            throw new pulumi.RunError((err as Error).message);
+        }
+    }
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     const awsConfig = new pulumi.Config("aws");
     const cfg = loadStackConfig(pulumi.getStack(), pulumi.getProject(), (fullKey) => {

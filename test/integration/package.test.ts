@@ -46,7 +46,9 @@ describe("the packed package, installed into a fresh consumer project", function
 
     before(function () {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "scalable-service-pack-"));
-        const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], ROOT));
+        // `npm pack` runs the prepare and prepack builds, whose messages precede the JSON.
+        const packOutput = run("npm", ["pack", "--json", "--pack-destination", work], ROOT);
+        const packed = JSON.parse(packOutput.slice(packOutput.search(/^\[/m)));
         tarball = path.join(work, packed[0].filename);
         consumer = path.join(work, "consumer");
         fs.mkdirSync(consumer);
