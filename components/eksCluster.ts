@@ -137,6 +137,8 @@ export class EksCluster extends pulumi.ComponentResource {
                 encryptionConfigKeyArn: this.secretsKey.arn,
                 enabledClusterLogTypes: settings.clusterLogTypes,
                 createOidcProvider: true,
+                // Enforce the NetworkPolicies every ScalableService creates.
+                vpcCniOptions: { enableNetworkPolicy: true },
                 deletionProtection: settings.protect,
                 tags,
             },

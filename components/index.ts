@@ -4,6 +4,7 @@ export type {
     AutoscalingArgs,
     ConfigFilesArgs,
     HttpProbe,
+    NetworkPolicyArgs,
     ProbesArgs,
     ResourceQuantities,
     ResourcesArgs,

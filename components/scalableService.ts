@@ -6,6 +6,7 @@ import {
     buildDeploymentSpec,
     buildHpaSpec,
     buildMetadata,
+    buildNetworkPolicySpec,
     buildPdbSpec,
     buildServiceSpec,
     clusterUrl,
@@ -17,7 +18,8 @@ export const SCALABLE_SERVICE_TYPE = "orchestration:index:ScalableService";
 /**
  * A containerized HTTP service that stays up, reachable and scaled: a
  * Deployment, a Service with a stable name, probes on the container, an
- * `autoscaling/v2` HPA, a PodDisruptionBudget, and a dedicated ServiceAccount.
+ * `autoscaling/v2` HPA, a PodDisruptionBudget, a NetworkPolicy and a dedicated
+ * ServiceAccount.
  *
  * Correct by construction: one label set feeds every selector, probes default
  * to the container port, the Deployment leaves `replicas` to the HPA, and bad
@@ -34,6 +36,8 @@ export class ScalableService extends pulumi.ComponentResource {
     readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     /** The PDB; created only when the service runs at least two replicas. */
     readonly pdb?: k8s.policy.v1.PodDisruptionBudget;
+    /** The NetworkPolicy that isolates the pods; undefined when `networkPolicy` is false. */
+    readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     /** The dedicated ServiceAccount; undefined when `serviceAccountName` names an existing one. */
     readonly serviceAccount?: k8s.core.v1.ServiceAccount;
     /** The ConfigMap holding `config.files`; undefined without `config`. */
@@ -102,6 +106,15 @@ export class ScalableService extends pulumi.ComponentResource {
             this.pdb = new k8s.policy.v1.PodDisruptionBudget(
                 `${name}-pdb`,
                 { metadata, spec: pdbSpec },
+                parent,
+            );
+        }
+
+        const networkPolicySpec = buildNetworkPolicySpec(resolved);
+        if (networkPolicySpec) {
+            this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
+                `${name}-netpol`,
+                { metadata, spec: networkPolicySpec },
                 parent,
             );
         }

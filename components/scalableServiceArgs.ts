@@ -169,6 +169,22 @@ export interface SecurityArgs {
     automountServiceAccountToken?: boolean;
 }
 
+/** The NetworkPolicy that isolates the pods. */
+export interface NetworkPolicyArgs {
+    /**
+     * Who may connect to the container port: `"namespace"` (pods in the same
+     * namespace) or `"anywhere"` (any source, as a public load balancer needs).
+     * @default "anywhere" for LoadBalancer and NodePort services, "namespace" for ClusterIP
+     */
+    ingressFrom?: "namespace" | "anywhere";
+    /**
+     * Let the pods open connections to anywhere. `false` allows only DNS and
+     * pods in the same namespace, which suits a service that calls nothing outside.
+     * @default true, because what an app calls is app-specific; tighten it when you know
+     */
+    allowAllEgress?: boolean;
+}
+
 /** Files rendered into a ConfigMap and mounted into the container. */
 export interface ConfigFilesArgs {
     /** Absolute directory the files appear in, for example `/etc/nginx/conf.d`. */
@@ -267,6 +283,13 @@ export interface ScalableServiceArgs {
      * @default the restricted Pod Security profile; see `SecurityArgs`
      */
     security?: SecurityArgs;
+    /**
+     * A NetworkPolicy selecting the pods, or `false` for none. Enforcement needs
+     * a CNI that implements NetworkPolicy (on EKS, the VPC CNI's network policy
+     * mode, which `EksCluster` turns on).
+     * @default on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
+     */
+    networkPolicy?: NetworkPolicyArgs | false;
     /**
      * Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
      * kube-proxy stop routing to it before it stops accepting connections.

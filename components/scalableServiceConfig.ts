@@ -73,6 +73,12 @@ export interface ResolvedService {
     imagePullPolicy: "Always" | "IfNotPresent" | "Never";
     /** Replicas ≥ 2 at the low end: only then a PDB can't block a node drain. */
     createPdb: boolean;
+    /** The NetworkPolicy, or undefined for none. */
+    networkPolicy?: {
+        ingressFrom: "namespace" | "anywhere";
+        allowAllEgress: boolean;
+        ports: number[];
+    };
 }
 
 /** The outcome of resolving: the description, plus warnings worth showing. */
@@ -436,6 +442,33 @@ function resolveConfig(
     return { mountPath, files: { ...files }, configMapName: configMapName(serviceName, files) };
 }
 
+function resolveNetworkPolicy(
+    issues: IssueCollector,
+    args: ScalableServiceArgs,
+    serviceType: ServiceType,
+    port: number,
+    probes: ResolvedService["probes"],
+): ResolvedService["networkPolicy"] {
+    if (args.networkPolicy === false) {
+        return undefined;
+    }
+    const given = args.networkPolicy ?? {};
+    const ingressFrom =
+        given.ingressFrom ?? (serviceType === "ClusterIP" ? "namespace" : "anywhere");
+    issues.check(
+        ingressFrom === "namespace" || ingressFrom === "anywhere",
+        "networkPolicy.ingressFrom",
+        ingressFrom,
+        `must be "namespace" or "anywhere"`,
+    );
+    // The container port, plus any probe port: a probe on a port the policy blocks fails.
+    const probePorts = Object.values(probes)
+        .filter((p): p is ResolvedProbe => p !== undefined)
+        .map((p) => p.port);
+    const ports = [...new Set([port, ...probePorts])].sort((a, b) => a - b);
+    return { ingressFrom, allowAllEgress: given.allowAllEgress ?? true, ports };
+}
+
 /**
  * A ConfigMap name that carries a hash of its content: when a file changes the
  * name changes, the Deployment's pod template changes with it, and the pods roll.
@@ -573,6 +606,7 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             `must be greater than 'preStopSleepSeconds' (${preStopSleepSeconds}), or the app is killed before it can shut down`,
         );
     }
+    const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, port, probes);
     const imagePullPolicy = args.imagePullPolicy ?? DEFAULTS.imagePullPolicy;
     issues.check(
         PULL_POLICIES.includes(imagePullPolicy),
@@ -612,6 +646,7 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             terminationGracePeriodSeconds,
             imagePullPolicy,
             createPdb: lowestReplicas >= 2,
+            networkPolicy,
         },
     };
 }

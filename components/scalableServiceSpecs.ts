@@ -94,6 +94,23 @@ function buildSpread(svc: ResolvedService): Input.core.v1.TopologySpreadConstrai
     }));
 }
 
+/** Prefer one pod per node: the form of node spreading that schedulers and linters all read. */
+function buildAntiAffinity(svc: ResolvedService): Input.core.v1.Affinity {
+    return {
+        podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                    weight: 100,
+                    podAffinityTerm: {
+                        topologyKey: "kubernetes.io/hostname",
+                        labelSelector: { matchLabels: { ...svc.selectorLabels } },
+                    },
+                },
+            ],
+        },
+    };
+}
+
 /**
  * The Deployment spec. `replicas` is present only for a fixed count: with an
  * HPA the key is absent, so `pulumi up` never resets the HPA's scale.
@@ -120,6 +137,7 @@ export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.Deploym
                     seccompProfile: { type: "RuntimeDefault" },
                 },
                 topologySpreadConstraints: buildSpread(svc),
+                affinity: buildAntiAffinity(svc),
                 containers: [buildContainer(svc, mounts)],
                 ...(volumes.length > 0 ? { volumes } : {}),
             },
@@ -197,6 +215,36 @@ export function buildPdbSpec(
         maxUnavailable: 1,
         selector: { matchLabels: { ...svc.selectorLabels } },
         unhealthyPodEvictionPolicy: "AlwaysAllow",
+    };
+}
+
+/**
+ * The NetworkPolicy spec, or undefined when turned off. Ingress reaches only
+ * the container and probe ports; egress is open, or limited to DNS and the
+ * namespace's pods.
+ */
+export function buildNetworkPolicySpec(
+    svc: ResolvedService,
+): Input.networking.v1.NetworkPolicySpec | undefined {
+    const np = svc.networkPolicy;
+    if (!np) {
+        return undefined;
+    }
+    const ports = np.ports.map((port) => ({ protocol: "TCP", port }));
+    const dns = {
+        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+        ],
+    };
+    return {
+        podSelector: { matchLabels: { ...svc.selectorLabels } },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [
+            np.ingressFrom === "namespace" ? { from: [{ podSelector: {} }], ports } : { ports },
+        ],
+        egress: np.allowAllEgress ? [{}] : [dns, { to: [{ podSelector: {} }] }],
     };
 }
 

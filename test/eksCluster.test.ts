@@ -132,6 +132,7 @@ describe("EksCluster (under mocks)", () => {
             "arn:aws:kms:us-west-2:123456789012:key/platform-secrets-key-id",
         );
         assert.equal(cluster.createOidcProvider, true);
+        assert.equal(cluster.vpcCniOptions.enableNetworkPolicy, true);
         assert.deepEqual(cluster.enabledClusterLogTypes, []);
         assert.equal(cluster.deletionProtection, false);
         assert.deepEqual(

@@ -17,6 +17,7 @@ const T = {
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
     sa: "kubernetes:core/v1:ServiceAccount",
     configMap: "kubernetes:core/v1:ConfigMap",
+    netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     provider: "pulumi:providers:kubernetes",
 };
 
@@ -39,7 +40,7 @@ describe("ScalableService (under mocks)", () => {
         return svc;
     }
 
-    it("registers exactly the component, a ServiceAccount, Deployment, Service, HPA and PDB", async () => {
+    it("registers exactly the component, a ServiceAccount, Deployment, Service, HPA, PDB and NetworkPolicy", async () => {
         await create("backend");
         assert.deepEqual(mocks.typeCounts(), {
             [T.hpa]: 1,
@@ -47,6 +48,7 @@ describe("ScalableService (under mocks)", () => {
             [T.sa]: 1,
             [T.service]: 1,
             [T.pdb]: 1,
+            [T.netpol]: 1,
             [SCALABLE_SERVICE_TYPE]: 1,
         });
         assert.equal(SCALABLE_SERVICE_TYPE, "orchestration:index:ScalableService");
@@ -55,6 +57,7 @@ describe("ScalableService (under mocks)", () => {
             "backend",
             "backend",
             "backend-hpa",
+            "backend-netpol",
             "backend-pdb",
             "backend-sa",
         ]);
@@ -63,7 +66,7 @@ describe("ScalableService (under mocks)", () => {
     it("parents every child to the component", async () => {
         const svc = await create("backend");
         const children = mocks.resources.filter((r) => r.type !== SCALABLE_SERVICE_TYPE);
-        assert.equal(children.length, 5);
+        assert.equal(children.length, 6);
         assert.deepEqual(mocks.childrenOf(SCALABLE_SERVICE_TYPE, "backend"), children);
         const componentUrn = await valueOf(svc.urn);
         assert.equal(
@@ -184,6 +187,21 @@ describe("ScalableService (under mocks)", () => {
         });
     });
 
+    it("isolates the pods with a NetworkPolicy on the same selector, or none when turned off", async () => {
+        const svc = await create("backend");
+        const np = mocks.one(T.netpol).inputs;
+        assert.equal(np.metadata.name, "backend");
+        assert.deepEqual(np.spec.podSelector, {
+            matchLabels: { "app.kubernetes.io/name": "backend" },
+        });
+        assert.deepEqual(np.spec.policyTypes, ["Ingress", "Egress"]);
+        assert.ok(svc.networkPolicy);
+        mocks.reset();
+        const off = await create("open", { ...contractArgs(), networkPolicy: false });
+        assert.equal(off.networkPolicy, undefined);
+        assert.equal(mocks.ofType(T.netpol).length, 0);
+    });
+
     it("accepts Output values in env", async () => {
         await create("backend", {
             ...contractArgs(),
@@ -199,7 +217,7 @@ describe("ScalableService (under mocks)", () => {
         await create("backend", contractArgs(), { provider });
         const providerUrn = await valueOf(provider.urn);
         const children = mocks.resources.filter((r) => r.type.startsWith("kubernetes:"));
-        assert.equal(children.length, 5);
+        assert.equal(children.length, 6);
         for (const child of children) {
             assert.ok(
                 child.provider?.startsWith(`${providerUrn}::`),
@@ -215,7 +233,7 @@ describe("ScalableService (under mocks)", () => {
         const children = mocks.resources.filter(
             (r) => r.type.startsWith("kubernetes:") && r.name !== "shop",
         );
-        assert.equal(children.length, 5);
+        assert.equal(children.length, 6);
         for (const child of children) {
             assert.ok(
                 child.dependencies.includes(gateUrn!),

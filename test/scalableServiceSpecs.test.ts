@@ -4,6 +4,7 @@ import {
     buildDeploymentSpec,
     buildHpaSpec,
     buildMetadata,
+    buildNetworkPolicySpec,
     buildPdbSpec,
     buildServiceSpec,
     clusterUrl,
@@ -205,6 +206,21 @@ describe("spec builders (pure)", () => {
             );
         });
 
+        it("prefers one pod per node with a soft anti-affinity on the shared selector", () => {
+            assert.deepEqual(
+                pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution,
+                [
+                    {
+                        weight: 100,
+                        podAffinityTerm: {
+                            topologyKey: "kubernetes.io/hostname",
+                            labelSelector: { matchLabels: { "app.kubernetes.io/name": "backend" } },
+                        },
+                    },
+                ],
+            );
+        });
+
         it("spreads pods across zones and nodes", () => {
             assert.deepEqual(
                 pod.topologySpreadConstraints.map((c: any) => [
@@ -296,6 +312,62 @@ describe("spec builders (pure)", () => {
                 mountPath: "/etc/app",
                 readOnly: true,
             });
+        });
+    });
+
+    describe("the NetworkPolicy", () => {
+        it("admits a ClusterIP service's port from its namespace only, and leaves egress open by default", () => {
+            assert.deepEqual(buildNetworkPolicySpec(resolve()), {
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "backend" } },
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [
+                    { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9898 }] },
+                ],
+                egress: [{}],
+            });
+        });
+
+        it("admits a LoadBalancer service from anywhere, on the container and probe ports", () => {
+            const spec = buildNetworkPolicySpec(
+                resolve({
+                    ...contractArgs(),
+                    serviceType: "LoadBalancer",
+                    probes: { liveness: { path: "/l", port: 8081 } },
+                }),
+            ) as any;
+            assert.deepEqual(spec.ingress, [
+                {
+                    ports: [
+                        { protocol: "TCP", port: 8081 },
+                        { protocol: "TCP", port: 9898 },
+                    ],
+                },
+            ]);
+        });
+
+        it("limits egress to DNS and the namespace when asked, and can be turned off", () => {
+            const spec = buildNetworkPolicySpec(
+                resolve({ ...contractArgs(), networkPolicy: { allowAllEgress: false } }),
+            ) as any;
+            assert.deepEqual(spec.egress, [
+                {
+                    to: [
+                        {
+                            namespaceSelector: {},
+                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                        },
+                    ],
+                    ports: [
+                        { protocol: "UDP", port: 53 },
+                        { protocol: "TCP", port: 53 },
+                    ],
+                },
+                { to: [{ podSelector: {} }] },
+            ]);
+            assert.equal(
+                buildNetworkPolicySpec(resolve({ ...contractArgs(), networkPolicy: false })),
+                undefined,
+            );
         });
     });
 
