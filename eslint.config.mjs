@@ -33,8 +33,14 @@ export default tseslint.config(
         },
     },
     {
-        // Mock state and recorded inputs are untyped JSON, by design.
-        files: ["test/**/*.ts", "components/testing/**/*.ts"],
+        // Mock state, recorded inputs, manifests and OpenAPI documents are untyped JSON, by design.
+        files: [
+            "test/**/*.ts",
+            "components/testing/**/*.ts",
+            "judges/**/*.ts",
+            "program/render.ts",
+            "program/evaluate.ts",
+        ],
         rules: {
             "@typescript-eslint/no-explicit-any": "off",
             "@typescript-eslint/no-unsafe-member-access": "off",

@@ -126,6 +126,7 @@ export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.Deploym
         template: {
             metadata: { labels: { ...svc.labels } },
             spec: {
+                restartPolicy: "Always",
                 serviceAccountName: svc.serviceAccount.name,
                 automountServiceAccountToken: s.automountServiceAccountToken,
                 terminationGracePeriodSeconds: svc.terminationGracePeriodSeconds,

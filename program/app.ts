@@ -74,10 +74,8 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
                     namespace: settings.namespace,
                     autoscaling,
                     probes: { readiness: { path: "/readyz" }, liveness: { path: "/healthz" } },
-                    resources: {
-                        requests: { cpu: "100m", memory: "64Mi" },
-                        limits: { memory: "128Mi" },
-                    },
+                    // podinfo needs about 30 MiB; the memory limit defaults to the request.
+                    resources: { requests: { cpu: "100m", memory: "64Mi" } },
                     env: { PODINFO_UI_MESSAGE: b.message },
                     labels: { "app.kubernetes.io/part-of": "orchestration" },
                 },
@@ -98,7 +96,7 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
                 readiness: { path: PROXY_HEALTH.readiness },
                 liveness: { path: PROXY_HEALTH.liveness },
             },
-            resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+            resources: { requests: { cpu: "50m", memory: "64Mi" } },
             config: {
                 mountPath: "/etc/nginx/conf.d",
                 files: {

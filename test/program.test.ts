@@ -242,12 +242,12 @@ describe("the program, evaluated per stack (under mocks)", function () {
             }
         });
 
-        it("exposes the proxy as a NodePort and says how to reach it", () => {
+        it("keeps the proxy in-cluster (ClusterIP) and says how to reach it", () => {
             const { mocks, outputs } = r();
             const proxy = mocks
                 .ofType(T.service)
                 .find((s) => s.inputs.metadata.name === "reverseproxy-svc")!;
-            assert.equal(proxy.inputs.spec.type, "NodePort");
+            assert.equal(proxy.inputs.spec.type, "ClusterIP");
             assert.equal(outputs.platform, "local");
             assert.match(
                 outputs.proxyAddress,

@@ -273,6 +273,10 @@ describe("spec builders (pure)", () => {
             assert.deepEqual(container.volumeMounts, [{ name: "writable-0", mountPath: "/tmp" }]);
         });
 
+        it("restarts containers always (stated, not left to the default)", () => {
+            assert.equal(pod.restartPolicy, "Always");
+        });
+
         it("does not mount a service account token, and runs as its own service account", () => {
             assert.equal(pod.automountServiceAccountToken, false);
             assert.equal(pod.serviceAccountName, "backend");

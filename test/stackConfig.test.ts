@@ -56,7 +56,7 @@ describe("stack config (pure)", () => {
         assert.equal(cfg.platform, "local");
         assert.equal(cfg.eks, undefined);
         assert.equal(cfg.kubeContext, undefined);
-        assert.equal(cfg.app.proxyServiceType, "NodePort");
+        assert.equal(cfg.app.proxyServiceType, "ClusterIP");
         const named = loadStackConfig(
             "local",
             "orchestration",
