@@ -33,11 +33,12 @@ export default tseslint.config(
         },
     },
     {
-        // Mock state, recorded inputs, manifests and OpenAPI documents are untyped JSON, by design.
+        // Mock state, recorded inputs, manifests, OpenAPI documents and policy props are untyped JSON, by design.
         files: [
             "test/**/*.ts",
             "components/testing/**/*.ts",
             "judges/**/*.ts",
+            "policy/**/*.ts",
             "program/render.ts",
             "program/evaluate.ts",
         ],
