@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { GuardrailPolicy, POLICIES, RuleArgs } from "../policy/rules";
-import { evaluateProgram, OPERATOR_CONFIG, stackConfig, STACKS } from "./stacks";
+import { evaluateStack, STACKS } from "./stacks";
 
 /** Runs one policy on one resource, with optional policy config; returns the violations. */
 function violations(
@@ -79,10 +79,7 @@ describe("the eks-guardrails policy pack (pure rules)", () => {
     describe("passes on every resource each stack registers (under mocks)", function () {
         for (const stack of STACKS) {
             it(stack, async function () {
-                const { mocks } = await evaluateProgram(stack, {
-                    ...stackConfig(stack),
-                    ...(stack === "local" ? {} : OPERATOR_CONFIG),
-                });
+                const { mocks } = await evaluateStack(stack);
                 const found: string[] = [];
                 for (const r of mocks.resources) {
                     for (const p of POLICIES) {

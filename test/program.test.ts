@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
 import {
+    deployConfig,
     evaluateProgram,
+    evaluateStack,
     Evaluation,
-    OPERATOR_CONFIG,
     runProgram,
     stackConfig,
     STACKS,
@@ -17,19 +18,13 @@ const T = {
     namespace: "kubernetes:core/v1:Namespace",
 };
 
-/** Config for an EKS stack as the operator runs it: the stack file plus their API CIDR. */
-const deployConfig = (stack: string) => ({
-    ...stackConfig(stack),
-    ...(stack === "local" ? {} : OPERATOR_CONFIG),
-});
-
 describe("the program, evaluated per stack (under mocks)", function () {
     const results: Record<string, Evaluation> = {};
 
     before(async function () {
         // Evaluated once each, in a fresh module state; the tests below read the results.
         for (const stack of STACKS) {
-            results[stack] = await evaluateProgram(stack, deployConfig(stack));
+            results[stack] = await evaluateStack(stack);
         }
     });
 
