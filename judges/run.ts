@@ -49,6 +49,21 @@ function run(
     return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * The findings, or, when the tool failed without reporting any (a crash, a bad
+ * flag), one finding carrying its exit status and output: a judge that didn't
+ * run must not pass.
+ */
+function orExitFailure(
+    judge: Finding["judge"],
+    r: { status: number; stdout: string; stderr: string },
+    findings: Finding[],
+): Finding[] {
+    return r.status !== 0 && findings.length === 0
+        ? [{ judge, file: "", message: `exit ${r.status}: ${r.stderr || r.stdout}` }]
+        : findings;
+}
+
 /** The apiVersion and kind of every manifest. */
 function kindsOf(files: string[]): Array<{ apiVersion: string; kind: string }> {
     const seen = new Map<string, { apiVersion: string; kind: string }>();
@@ -88,14 +103,7 @@ export function runKubeconform(judges: Judges, files: string[], schemaDir: strin
             file: res.filename,
             message: `${res.status}: ${res.msg}`,
         }));
-    if (r.status !== 0 && findings.length === 0) {
-        findings.push({
-            judge: "kubeconform",
-            file: "",
-            message: `exit ${r.status}: ${r.stderr || r.stdout}`,
-        });
-    }
-    return findings;
+    return orExitFailure("kubeconform", r, findings);
 }
 
 /** The kube-score arguments for a stack: opt-in checks, and the exemptions that apply. */
@@ -121,14 +129,7 @@ export function runKubeScore(judges: Judges, files: string[], cfg: StackConfig):
         .split("\n")
         .filter((line) => /^\[(WARNING|CRITICAL)\]/.test(line))
         .map((line) => ({ judge: "kube-score" as const, file: "", message: line }));
-    if (r.status !== 0 && findings.length === 0) {
-        findings.push({
-            judge: "kube-score",
-            file: "",
-            message: `exit ${r.status}: ${r.stderr || r.stdout}`,
-        });
-    }
-    return findings;
+    return orExitFailure("kube-score", r, findings);
 }
 
 /**
@@ -174,14 +175,7 @@ export function runKubeLinter(
         file: rep.Object.Metadata.FilePath,
         message: `${rep.Check}: ${rep.Diagnostic.Message}`,
     }));
-    if (r.status !== 0 && findings.length === 0) {
-        findings.push({
-            judge: "kube-linter",
-            file: "",
-            message: `exit ${r.status}: ${r.stderr || r.stdout}`,
-        });
-    }
-    return findings;
+    return orExitFailure("kube-linter", r, findings);
 }
 
 /** Runs all three judges on manifests already on disk. */
