@@ -46,8 +46,9 @@ export interface EksClusterArgs {
      */
     clusterName?: string;
     /**
-     * Kubernetes version, pinned so upgrades are deliberate (`"1.33"`).
-     * @default "1.33"
+     * Kubernetes version, pinned so upgrades are deliberate. 1.35 is in EKS standard support
+     * until early 2027; STANDARD support upgrades a cluster automatically when it ends.
+     * @default "1.35"
      */
     kubernetesVersion?: string;
     /**
@@ -104,7 +105,7 @@ export interface EksClusterArgs {
 
 /** Every default in one place. */
 export const EKS_DEFAULTS = {
-    kubernetesVersion: "1.33",
+    kubernetesVersion: "1.35",
     endpointPublicAccess: true,
     availabilityZones: 2,
     natGateways: "Single" as NatStrategy,

@@ -78,7 +78,7 @@ export function resolveEksCluster(
         K8S_VERSION.test(kubernetesVersion),
         "kubernetesVersion",
         kubernetesVersion,
-        `must be a pinned minor version such as "1.33"`,
+        `must be a pinned minor version such as "1.35"`,
     );
 
     const endpointPublicAccess = args.endpointPublicAccess ?? d.endpointPublicAccess;

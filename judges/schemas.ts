@@ -12,7 +12,7 @@ import * as path from "path";
 type Schema = Record<string, any>;
 
 /** The k8s.io/kubernetes module version whose OpenAPI document judges our manifests. */
-export const KUBERNETES_OPENAPI_VERSION = "v1.33.5";
+export const KUBERNETES_OPENAPI_VERSION = "v1.35.4";
 
 const REF_PREFIX = "#/definitions/";
 

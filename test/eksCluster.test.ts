@@ -122,7 +122,7 @@ describe("EksCluster (under mocks)", () => {
         ]);
         assert.equal(cluster.skipDefaultNodeGroup, true);
         assert.equal(cluster.authenticationMode, "API");
-        assert.equal(cluster.version, "1.33");
+        assert.equal(cluster.version, "1.35");
         assert.deepEqual(cluster.upgradePolicy, { supportType: "STANDARD" });
         assert.equal(cluster.endpointPrivateAccess, true);
         assert.equal(cluster.endpointPublicAccess, true);

@@ -17,7 +17,7 @@ describe("EksCluster settings (pure)", () => {
     it("applies documented defaults", () => {
         const r = resolveEksCluster("platform", ok);
         assert.equal(r.clusterName, "platform");
-        assert.equal(r.kubernetesVersion, "1.33");
+        assert.equal(r.kubernetesVersion, "1.35");
         assert.equal(r.availabilityZones, 2);
         assert.equal(r.natGateways, "Single");
         assert.deepEqual(r.nodeGroup, {

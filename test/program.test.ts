@@ -75,7 +75,7 @@ describe("the program, evaluated per stack (under mocks)", function () {
             it("pins the cluster: version, STANDARD support, API auth, restricted endpoint, KMS, OIDC", () => {
                 const cluster = r().mocks.one("eks:index:Cluster").inputs;
                 assert.equal(cluster.name, `orchestration-${stack}`);
-                assert.equal(cluster.version, "1.33");
+                assert.equal(cluster.version, "1.35");
                 assert.deepEqual(cluster.upgradePolicy, { supportType: "STANDARD" });
                 assert.equal(cluster.authenticationMode, "API");
                 assert.equal(cluster.skipDefaultNodeGroup, true);

@@ -29,7 +29,7 @@ describe("stack config (pure)", () => {
         });
         assert.deepEqual(cfg.eks, {
             clusterName: "orchestration-dev",
-            kubernetesVersion: "1.33",
+            kubernetesVersion: "1.35",
             publicAccessCidrs: ["203.0.113.7/32"],
             endpointPublicAccess: true,
             availabilityZones: 2,
