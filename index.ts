@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployApp, kubectlCommands, loadBalancerAddress, PROXY } from "./program/app";
 import { assertFreshBuild } from "./program/buildStamp";
 import { CONFIG_NAMESPACE, loadStackConfig, StackConfig } from "./program/config";
+import { estimateMonthlyCost } from "./program/cost";
 
 /** The platform the services run on. */
 interface Platform {
@@ -81,7 +82,9 @@ export = async (): Promise<Record<string, unknown>> => {
         return namespace === "aws" ? awsConfig.get(key) : config.get(key);
     });
 
-    for (const warning of cfg.warnings) {
+    // Before anything registers: what this stack costs a month, and its expensive choices.
+    const cost = estimateMonthlyCost(cfg);
+    for (const warning of [...cfg.warnings, ...cost.warnings]) {
         void pulumi.log.warn(`stack "${cfg.stack}": ${warning}`);
     }
     const platform = cfg.platform === "eks" ? await eksPlatform(cfg) : localPlatform(cfg);
@@ -110,5 +113,6 @@ export = async (): Promise<Record<string, unknown>> => {
               }),
         internalUrls,
         kubectl: kubectlCommands(cfg.app.namespace, platform.contextFlag),
+        estimatedMonthlyCost: cost,
     };
 };

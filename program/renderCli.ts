@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runProgram } from "./evaluate";
+import { CostEstimate, formatCostTable } from "./cost";
 import { renderStack } from "./render";
 import { listStacks, stackConfig } from "./stackFiles";
 
@@ -86,7 +87,15 @@ export async function render(args: CliArgs): Promise<string[]> {
         ),
         "```",
     ];
-    const files = renderStack(args.stack, run.mocks.resources, [summaryExtra.join("\n")]);
+    const cost = run.outputs?.estimatedMonthlyCost as CostEstimate | undefined;
+    const costSection = cost
+        ? ["## Estimated monthly cost", "", "```", formatCostTable(cost), "```"].join("\n")
+        : "";
+    const files = renderStack(
+        args.stack,
+        run.mocks.resources,
+        [costSection, summaryExtra.join("\n")].filter(Boolean),
+    );
     fs.rmSync(args.out, { recursive: true, force: true });
     for (const file of files) {
         const target = path.join(args.out, file.path);
