@@ -38,6 +38,8 @@ async function eksPlatform(cfg: StackConfig): Promise<Platform> {
         clusterLogTypes: eksCfg.clusterLogTypes,
         protect: eksCfg.protect,
         metricsServerVersion: eksCfg.metricsServerVersion,
+        clusterAdmins: eksCfg.clusterAdmins,
+        clusterViewers: eksCfg.clusterViewers,
         tags: { project: pulumi.getProject(), stack: cfg.stack, "managed-by": "pulumi" },
     });
     return {

@@ -5,6 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksClusterArgs } from "./eksClusterArgs";
 import {
+    accessEntries,
+    accessPolicyArn,
     CLUSTER_ROLE,
     managedPolicyArn,
     NODE_ROLE,
@@ -137,6 +139,11 @@ export class EksCluster extends pulumi.ComponentResource {
                 encryptionConfigKeyArn: this.secretsKey.arn,
                 enabledClusterLogTypes: settings.clusterLogTypes,
                 createOidcProvider: true,
+                accessEntries: accessEntries(
+                    settings.clusterAdmins,
+                    settings.clusterViewers,
+                    (policy) => partition.apply((p) => accessPolicyArn(p, policy)),
+                ),
                 // Enforce the NetworkPolicies every ScalableService creates.
                 vpcCniOptions: { enableNetworkPolicy: true },
                 deletionProtection: settings.protect,

@@ -97,6 +97,18 @@ export interface EksClusterArgs {
      */
     metricsServerVersion?: string;
     /**
+     * IAM role or user ARNs given cluster-admin through EKS access entries:
+     * operators, and a pipeline that didn't create the cluster.
+     * @default [] (only the identity that creates the cluster is admin, through EKS's bootstrap permission)
+     */
+    clusterAdmins?: string[];
+    /**
+     * IAM role or user ARNs given read-only access (AmazonEKSViewPolicy), for
+     * example the pipeline's preview role.
+     * @default []
+     */
+    clusterViewers?: string[];
+    /**
      * Tags on every AWS resource.
      * @default {}
      */

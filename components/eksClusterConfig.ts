@@ -32,6 +32,8 @@ export interface ResolvedEksCluster {
     clusterLogTypes: ClusterLogType[];
     protect: boolean;
     metricsServerVersion?: string;
+    clusterAdmins: string[];
+    clusterViewers: string[];
     tags: Record<string, string>;
 }
 
@@ -39,6 +41,7 @@ const IPV4_CIDR =
     /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
 const K8S_VERSION = /^1\.\d{2}$/;
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+const IAM_PRINCIPAL = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
 /** True for an IPv4 CIDR such as `203.0.113.7/32`. */
 export function isIpv4Cidr(value: unknown): value is string {
@@ -198,6 +201,29 @@ export function resolveEksCluster(
         );
     });
 
+    const principals = (field: "clusterAdmins" | "clusterViewers") => {
+        const list = [...(args[field] ?? [])];
+        list.forEach((arn, i) => {
+            check(
+                IAM_PRINCIPAL.test(arn),
+                `${field}[${i}]`,
+                arn,
+                "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins",
+            );
+        });
+        return list;
+    };
+    const clusterAdmins = principals("clusterAdmins");
+    const clusterViewers = principals("clusterViewers");
+    for (const arn of clusterAdmins.filter((a) => clusterViewers.includes(a))) {
+        check(
+            false,
+            "clusterViewers",
+            arn,
+            `is also in '${fieldName("clusterAdmins")}'; a principal has one access entry`,
+        );
+    }
+
     issues.throwIfAny(subject);
     return {
         clusterName,
@@ -211,6 +237,8 @@ export function resolveEksCluster(
         clusterLogTypes,
         protect: args.protect ?? d.protect,
         metricsServerVersion: args.metricsServerVersion,
+        clusterAdmins,
+        clusterViewers,
         tags: { ...(args.tags ?? {}) },
     };
 }
@@ -253,6 +281,49 @@ export const NODE_ROLE = {
 /** The ARN of an AWS managed policy in a partition (`aws`, `aws-cn`, `aws-us-gov`). */
 export function managedPolicyArn(partition: string, policy: string): string {
     return `arn:${partition}:iam::aws:policy/${policy}`;
+}
+
+/** EKS access policies, by the access they grant. */
+export const ACCESS_POLICIES = {
+    admin: "AmazonEKSClusterAdminPolicy",
+    view: "AmazonEKSViewPolicy",
+} as const;
+
+/** The ARN of an EKS cluster access policy in a partition. */
+export function accessPolicyArn(partition: string, policy: string): string {
+    return `arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
+}
+
+/**
+ * Access entries for `@pulumi/eks`: one per principal, keyed by access and
+ * principal name (stable when the list is reordered), cluster-wide scope.
+ * `policyArn` turns a policy name into its ARN (the partition is known late).
+ */
+export function accessEntries<T>(
+    admins: string[],
+    viewers: string[],
+    policyArn: (policy: string) => T,
+) {
+    const entry = (access: keyof typeof ACCESS_POLICIES, arn: string) =>
+        [
+            `${access}-${arn
+                .split("/")
+                .pop()!
+                .replace(/[^A-Za-z0-9-]/g, "-")}`,
+            {
+                principalArn: arn,
+                accessPolicies: {
+                    [access]: {
+                        policyArn: policyArn(ACCESS_POLICIES[access]),
+                        accessScope: { type: "cluster" },
+                    },
+                },
+            },
+        ] as const;
+    return Object.fromEntries([
+        ...admins.map((a) => entry("admin", a)),
+        ...viewers.map((v) => entry("view", v)),
+    ]);
 }
 
 /** Subnet tags the AWS load balancer integrations use to place public and internal load balancers. */

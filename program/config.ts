@@ -67,6 +67,8 @@ const EKS_KEYS: Record<string, string> = {
     "nodeGroup.diskSizeGb": key("nodeDiskSizeGb"),
     clusterLogTypes: key("clusterLogTypes"),
     protect: key("protect"),
+    clusterAdmins: key("clusterAdmins"),
+    clusterViewers: key("clusterViewers"),
 };
 
 /** The config key for an EksClusterArgs path such as `publicAccessCidrs[0]`. */
@@ -234,6 +236,8 @@ function readEks(r: Reader, stack: string, project: string): EksClusterArgs {
         clusterLogTypes: r.stringList("clusterLogTypes") as EksClusterArgs["clusterLogTypes"],
         protect: r.bool("protect"),
         metricsServerVersion: r.optionalString("metricsServerVersion"),
+        clusterAdmins: r.stringList("clusterAdmins"),
+        clusterViewers: r.stringList("clusterViewers"),
     };
 }
 

@@ -175,6 +175,26 @@ describe("EksCluster (under mocks)", () => {
         assert.equal(lt.blockDeviceMappings[0].ebs.encrypted, "true");
     });
 
+    it("grants the listed admins and viewers access through EKS access entries", async () => {
+        await create({
+            clusterAdmins: ["arn:aws:iam::123456789012:role/ops"],
+            clusterViewers: ["arn:aws:iam::123456789012:role/preview"],
+        });
+        const entries = mocks.one("eks:index:Cluster").inputs.accessEntries;
+        assert.deepEqual(Object.keys(entries), ["admin-ops", "view-preview"]);
+        assert.equal(
+            entries["admin-ops"].accessPolicies.admin.policyArn,
+            "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        );
+        assert.equal(
+            entries["view-preview"].principalArn,
+            "arn:aws:iam::123456789012:role/preview",
+        );
+        mocks.reset();
+        await create();
+        assert.deepEqual(mocks.one("eks:index:Cluster").inputs.accessEntries, {});
+    });
+
     it("installs metrics-server as the EKS community add-on, after the node group", async () => {
         const c = await create();
         const addon = mocks.one("aws:eks/addon:Addon");

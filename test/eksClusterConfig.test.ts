@@ -4,6 +4,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import { EKS_DEFAULTS, EksClusterArgs } from "../components/eksClusterArgs";
 import {
+    accessEntries,
+    accessPolicyArn,
     managedPolicyArn,
     resolveEksCluster,
     serviceTrustPolicy,
@@ -53,6 +55,17 @@ describe("EksCluster settings (pure)", () => {
                 `'kubernetesVersion' ("1.33.2") must be a pinned minor version`,
             ],
             [{ clusterName: "-x" }, `'clusterName' ("-x")`],
+            [
+                { clusterAdmins: ["admins"] },
+                `'clusterAdmins[0]' ("admins") must be an IAM role or user ARN`,
+            ],
+            [
+                {
+                    clusterAdmins: ["arn:aws:iam::123456789012:role/ops"],
+                    clusterViewers: ["arn:aws:iam::123456789012:role/ops"],
+                },
+                `'clusterViewers' ("arn:aws:iam::123456789012:role/ops") is also in 'clusterAdmins'`,
+            ],
         ];
         for (const [args, fragment] of bad) {
             assert.throws(
@@ -80,6 +93,37 @@ describe("EksCluster settings (pure)", () => {
             managedPolicyArn("aws-us-gov", "AmazonEKSClusterPolicy"),
             "arn:aws-us-gov:iam::aws:policy/AmazonEKSClusterPolicy",
         );
+    });
+});
+
+describe("EKS access entries (pure)", () => {
+    it("gives admins the cluster-admin policy and viewers the view policy, cluster-wide, keyed by principal", () => {
+        const entries = accessEntries(
+            ["arn:aws:iam::123456789012:role/platform-admins"],
+            ["arn:aws:iam::123456789012:role/gh/preview"],
+            (p) => accessPolicyArn("aws", p),
+        );
+        assert.deepEqual(entries, {
+            "admin-platform-admins": {
+                principalArn: "arn:aws:iam::123456789012:role/platform-admins",
+                accessPolicies: {
+                    admin: {
+                        policyArn:
+                            "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                        accessScope: { type: "cluster" },
+                    },
+                },
+            },
+            "view-preview": {
+                principalArn: "arn:aws:iam::123456789012:role/gh/preview",
+                accessPolicies: {
+                    view: {
+                        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+                        accessScope: { type: "cluster" },
+                    },
+                },
+            },
+        });
     });
 });
 
@@ -125,6 +169,8 @@ describe("Pulumi.yaml's config schema (pure)", () => {
             maxPodsPerNode: 0,
             clusterLogTypes: EKS_DEFAULTS.clusterLogTypes,
             protect: EKS_DEFAULTS.protect,
+            clusterAdmins: [],
+            clusterViewers: [],
             metricsServerVersion: "",
         };
         const declared = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, v.default]));

@@ -45,6 +45,8 @@ describe("stack config (pure)", () => {
             clusterLogTypes: [],
             protect: false,
             metricsServerVersion: undefined,
+            clusterAdmins: [],
+            clusterViewers: [],
             tags: {},
             region: "us-west-2",
         });
