@@ -48,6 +48,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly nodeGroup: eks.ManagedNodeGroup;
     /** metrics-server, as the EKS community add-on. HPAs should depend on it. */
     readonly metricsServer: aws.eks.Addon;
+    /** CoreDNS, as the EKS add-on, so it is upgraded with the cluster. */
+    readonly coreDns: aws.eks.Addon;
     /** A Kubernetes provider for this cluster; pass it to every Kubernetes resource. */
     readonly provider: k8s.Provider;
     /** The cluster's name in AWS. */
@@ -191,8 +193,6 @@ export class EksCluster extends pulumi.ComponentResource {
                     desiredSize: settings.nodeGroup.desiredSize,
                     maxSize: settings.nodeGroup.maxSize,
                 },
-                // A cluster autoscaler owns the node count once installed; don't revert it.
-                ignoreScalingChanges: true,
                 launchTemplate: {
                     id: this.launchTemplate.id,
                     version: this.launchTemplate.latestVersion.apply(String),
@@ -202,28 +202,32 @@ export class EksCluster extends pulumi.ComponentResource {
             protect,
         );
 
+        // Add-ons that need nodes to run on, so they wait for the node group.
         // metrics-server: EKS ships none, and without it every HPA shows <unknown>.
-        // It needs nodes to run on, so it waits for the node group.
-        this.metricsServer = new aws.eks.Addon(
-            `${name}-metrics-server`,
-            {
-                clusterName: settings.clusterName,
-                addonName: "metrics-server",
-                ...(settings.metricsServerVersion
-                    ? { addonVersion: settings.metricsServerVersion }
-                    : {}),
-                resolveConflictsOnCreate: "OVERWRITE",
-                resolveConflictsOnUpdate: "PRESERVE",
-                tags,
-            },
-            { parent: this, dependsOn: [this.cluster, this.nodeGroup] },
-        );
+        // CoreDNS: without the default node group, @pulumi/eks leaves the bootstrap
+        // copy unmanaged; as an add-on it is upgraded with the cluster.
+        const addon = (addonName: string, addonVersion: string | undefined) =>
+            new aws.eks.Addon(
+                `${name}-${addonName}`,
+                {
+                    clusterName: settings.clusterName,
+                    addonName,
+                    ...(addonVersion ? { addonVersion } : {}),
+                    resolveConflictsOnCreate: "OVERWRITE",
+                    resolveConflictsOnUpdate: "PRESERVE",
+                    tags,
+                },
+                { parent: this, dependsOn: [this.cluster, this.nodeGroup] },
+            );
+        this.metricsServer = addon("metrics-server", settings.metricsServerVersion);
+        this.coreDns = addon("coredns", undefined);
 
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
+        // Objects deployed through the provider wait for nodes to run on.
         this.provider = new k8s.Provider(
             `${name}-k8s`,
             { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-            parent,
+            { parent: this, dependsOn: [this.nodeGroup] },
         );
         this.clusterName = pulumi.output(settings.clusterName);
         this.oidcProviderArn = this.cluster.oidcProviderArn;

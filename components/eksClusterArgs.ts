@@ -52,7 +52,8 @@ export interface EksClusterArgs {
      */
     kubernetesVersion?: string;
     /**
-     * CIDRs allowed to reach the public API endpoint. `0.0.0.0/0` is refused.
+     * CIDRs allowed to reach the public API endpoint. Prefixes shorter than /8,
+     * `0.0.0.0/0` among them, are refused.
      * @default none, which is an error while `endpointPublicAccess` is true
      */
     publicAccessCidrs?: string[];
@@ -98,7 +99,9 @@ export interface EksClusterArgs {
     metricsServerVersion?: string;
     /**
      * IAM role or user ARNs given cluster-admin through EKS access entries:
-     * operators, and a pipeline that didn't create the cluster.
+     * operators, and a pipeline that didn't create the cluster. Don't list the
+     * identity that creates the cluster: EKS gives it an entry already, and a
+     * second one fails.
      * @default [] (only the identity that creates the cluster is admin, through EKS's bootstrap permission)
      */
     clusterAdmins?: string[];

@@ -43,6 +43,9 @@ const K8S_VERSION = /^1\.\d{2}$/;
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 const IAM_PRINCIPAL = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
+/** The shortest prefix allowed on the public endpoint: `/0`, or `0.0.0.0/1` twice, is the internet. */
+export const MIN_PUBLIC_PREFIX = 8;
+
 /** True for an IPv4 CIDR such as `203.0.113.7/32`. */
 export function isIpv4Cidr(value: unknown): value is string {
     return typeof value === "string" && IPV4_CIDR.test(value);
@@ -104,10 +107,10 @@ export function resolveEksCluster(
             )
         ) {
             check(
-                prefixLength(cidr) > 0,
+                prefixLength(cidr) >= MIN_PUBLIC_PREFIX,
                 `publicAccessCidrs[${i}]`,
                 cidr,
-                "opens the API endpoint to the whole internet; list the networks that need it",
+                `opens the API endpoint to a large part of the internet (a prefix shorter than /${MIN_PUBLIC_PREFIX}); list the networks that need it`,
             );
         }
     });
@@ -295,8 +298,9 @@ export function accessPolicyArn(partition: string, policy: string): string {
 }
 
 /**
- * Access entries for `@pulumi/eks`: one per principal, keyed by access and
- * principal name (stable when the list is reordered), cluster-wide scope.
+ * Access entries for `@pulumi/eks`: one per principal, keyed by access, account
+ * and principal path (unique, and stable when the list is reordered),
+ * cluster-wide scope.
  * `policyArn` turns a policy name into its ARN (the partition is known late).
  */
 export function accessEntries<T>(
@@ -307,8 +311,9 @@ export function accessEntries<T>(
     const entry = (access: keyof typeof ACCESS_POLICIES, arn: string) =>
         [
             `${access}-${arn
-                .split("/")
-                .pop()!
+                .split(":")
+                .slice(4)
+                .join("-")
                 .replace(/[^A-Za-z0-9-]/g, "-")}`,
             {
                 principalArn: arn,

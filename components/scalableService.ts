@@ -8,6 +8,7 @@ import {
     buildMetadata,
     buildNetworkPolicySpec,
     buildPdbSpec,
+    buildServiceMetadata,
     buildServiceSpec,
     clusterUrl,
 } from "./scalableServiceSpecs";
@@ -88,7 +89,7 @@ export class ScalableService extends pulumi.ComponentResource {
         );
         this.service = new k8s.core.v1.Service(
             name,
-            { metadata, spec: buildServiceSpec(resolved) },
+            { metadata: buildServiceMetadata(resolved), spec: buildServiceSpec(resolved) },
             parent,
         );
 

@@ -230,7 +230,9 @@ export interface ScalableServiceArgs {
      */
     replicas?: number;
     /**
-     * Horizontal autoscaling, or `false` for a fixed `replicas` count.
+     * Horizontal autoscaling, or `false` for a fixed `replicas` count. Turning it on
+     * for a running service drops `spec.replicas` from the applied manifest, which
+     * Kubernetes resets to 1 until the HPA's first sync scales it back up.
      * @default on: `{ minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 }`
      */
     autoscaling?: AutoscalingArgs | false;

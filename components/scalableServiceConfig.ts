@@ -8,7 +8,13 @@ import {
     ServiceType,
 } from "./scalableServiceArgs";
 import { isNonNegativeQuantity, parseQuantity } from "./quantity";
-import { IssueCollector, isDns1035Label, isDns1123Label, isIntInRange } from "./validation";
+import {
+    IssueCollector,
+    isDns1035Label,
+    isDns1123Label,
+    isDns1123Subdomain,
+    isIntInRange,
+} from "./validation";
 
 /**
  * Turns `ScalableServiceArgs` into a fully resolved, validated description.
@@ -557,6 +563,27 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
     const scaling = resolveScaling(issues, args, warnings);
     const probes = resolveProbes(issues, args, port);
     const { requests, limits } = resolveResources(issues, args);
+    // The HPA measures utilization against the request: a zero request can't be scaled on.
+    if (scaling.kind === "hpa") {
+        const targets: Array<["cpu" | "memory", number | undefined]> = [
+            ["cpu", scaling.targetCpuUtilization],
+            ["memory", scaling.targetMemoryUtilization],
+        ];
+        for (const [resource, target] of targets) {
+            const request = requests[resource];
+            if (
+                target !== undefined &&
+                isNonNegativeQuantity(request) &&
+                parseQuantity(request) === 0
+            ) {
+                issues.add(
+                    `resources.requests.${resource}`,
+                    request,
+                    `must be greater than 0 while the HPA targets ${resource} utilization`,
+                );
+            }
+        }
+    }
     const { selectorLabels, labels } = resolveLabels(issues, args, serviceName);
     const security = resolveSecurity(issues, args);
     const config = resolveConfig(issues, args, serviceName, security.writablePaths);
@@ -575,10 +602,24 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
 
     if (args.serviceAccountName !== undefined) {
         issues.check(
-            isDns1123Label(args.serviceAccountName),
+            isDns1123Subdomain(args.serviceAccountName),
             "serviceAccountName",
             args.serviceAccountName,
-            "must be a DNS-1123 label",
+            "must be a DNS-1123 subdomain: at most 253 characters of lowercase letters, digits, '-' and '.'",
+        );
+    }
+    for (const [key, value] of Object.entries(args.serviceAnnotations ?? {})) {
+        issues.check(
+            isLabelKey(key),
+            `serviceAnnotations.${key}`,
+            key,
+            "is not a valid annotation key",
+        );
+        issues.check(
+            typeof value === "string",
+            `serviceAnnotations.${key}`,
+            value,
+            "must be a string",
         );
     }
 

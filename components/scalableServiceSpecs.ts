@@ -146,6 +146,14 @@ export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.Deploym
     };
 }
 
+/** The Service's metadata: the shared metadata plus `serviceAnnotations` (load balancer settings). */
+export function buildServiceMetadata(svc: ResolvedService): Input.meta.v1.ObjectMeta {
+    const metadata = buildMetadata(svc);
+    return Object.keys(svc.serviceAnnotations).length > 0
+        ? { ...metadata, annotations: { ...svc.serviceAnnotations } }
+        : metadata;
+}
+
 /** The Service spec: selects the pods by the shared labels, targets the named port. */
 export function buildServiceSpec(svc: ResolvedService): Input.core.v1.ServiceSpec {
     return {

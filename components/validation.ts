@@ -100,3 +100,12 @@ export function isDns1035Label(value: unknown): value is string {
 export function isDns1123Label(value: unknown): value is string {
     return typeof value === "string" && value.length <= 63 && DNS_1123_LABEL.test(value);
 }
+
+/** True for a valid DNS-1123 subdomain (ServiceAccount and ConfigMap names): at most 253 characters. */
+export function isDns1123Subdomain(value: unknown): value is string {
+    return (
+        typeof value === "string" &&
+        value.length <= 253 &&
+        value.split(".").every((part) => DNS_1123_LABEL.test(part))
+    );
+}

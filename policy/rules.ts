@@ -53,6 +53,16 @@ function isWorld(cidr: unknown): boolean {
     return typeof cidr === "string" && WORLD.includes(cidr);
 }
 
+/** The shortest prefix a public endpoint may allow: 0.0.0.0/1 twice is the internet too. */
+const MIN_ENDPOINT_PREFIX = 8;
+
+function isTooBroad(cidr: unknown): boolean {
+    return (
+        isWorld(cidr) ||
+        (typeof cidr === "string" && Number(cidr.split("/")[1]) < MIN_ENDPOINT_PREFIX)
+    );
+}
+
 function coversSsh(from: unknown, to: unknown, protocol: unknown): boolean {
     if (protocol === "-1" || protocol === "all") {
         return true;
@@ -111,9 +121,9 @@ const endpointNotWorld: GuardrailPolicy = {
                 report(
                     `The public endpoint is open to 0.0.0.0/0 by default: set '${field}' to the networks that need it, or turn public access off.`,
                 );
-            } else if (cidrs.some(isWorld)) {
+            } else if (cidrs.some(isTooBroad)) {
                 report(
-                    `'${field}' (${JSON.stringify(cidrs)}) opens the API endpoint to the whole internet.`,
+                    `'${field}' (${JSON.stringify(cidrs)}) opens the API endpoint to the whole internet, or a large part of it (a prefix shorter than /${MIN_ENDPOINT_PREFIX}).`,
                 );
             }
         };

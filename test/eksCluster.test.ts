@@ -33,7 +33,7 @@ describe("EksCluster (under mocks)", () => {
         await create();
         assert.deepEqual(mocks.typeCounts(), {
             "aws:ec2/launchTemplate:LaunchTemplate": 1,
-            "aws:eks/addon:Addon": 1,
+            "aws:eks/addon:Addon": 2,
             "aws:iam/role:Role": 2,
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
             "aws:kms/key:Key": 1,
@@ -49,7 +49,7 @@ describe("EksCluster (under mocks)", () => {
         const c = await create();
         const urn = await valueOf(c.urn);
         const children = mocks.resources.filter((r) => r.type !== EKS_CLUSTER_TYPE);
-        assert.equal(children.length, 13);
+        assert.equal(children.length, 14);
         for (const r of children) {
             assert.equal(r.parent, urn, `${r.type} ${r.name}`);
         }
@@ -162,7 +162,8 @@ describe("EksCluster (under mocks)", () => {
         assert.deepEqual(ng.subnetIds, ["subnet-private-us-west-2a", "subnet-private-us-west-2b"]);
         assert.deepEqual(ng.instanceTypes, ["m5.large"]);
         assert.deepEqual(ng.scalingConfig, { minSize: 3, desiredSize: 4, maxSize: 6 });
-        assert.equal(ng.ignoreScalingChanges, true);
+        // No cluster autoscaler is installed, so Pulumi keeps owning the desired size.
+        assert.equal(ng.ignoreScalingChanges, undefined);
         assert.deepEqual(ng.launchTemplate, { id: "platform-nodes-id", version: "1" });
         assert.ok(JSON.stringify(ng.nodeRole).includes("platform-node-role"));
         const lt = mocks.one("aws:ec2/launchTemplate:LaunchTemplate").inputs;
@@ -181,13 +182,16 @@ describe("EksCluster (under mocks)", () => {
             clusterViewers: ["arn:aws:iam::123456789012:role/preview"],
         });
         const entries = mocks.one("eks:index:Cluster").inputs.accessEntries;
-        assert.deepEqual(Object.keys(entries), ["admin-ops", "view-preview"]);
+        assert.deepEqual(Object.keys(entries), [
+            "admin-123456789012-role-ops",
+            "view-123456789012-role-preview",
+        ]);
         assert.equal(
-            entries["admin-ops"].accessPolicies.admin.policyArn,
+            entries["admin-123456789012-role-ops"].accessPolicies.admin.policyArn,
             "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
         );
         assert.equal(
-            entries["view-preview"].principalArn,
+            entries["view-123456789012-role-preview"].principalArn,
             "arn:aws:iam::123456789012:role/preview",
         );
         mocks.reset();
@@ -195,19 +199,29 @@ describe("EksCluster (under mocks)", () => {
         assert.deepEqual(mocks.one("eks:index:Cluster").inputs.accessEntries, {});
     });
 
-    it("installs metrics-server as the EKS community add-on, after the node group", async () => {
-        const c = await create();
-        const addon = mocks.one("aws:eks/addon:Addon");
-        assert.equal(addon.inputs.addonName, "metrics-server");
-        assert.equal(addon.inputs.clusterName, "platform");
-        assert.ok(addon.dependencies.includes((await valueOf(c.nodeGroup.urn))!));
-        assert.ok(addon.dependencies.includes((await valueOf(c.cluster.urn))!));
+    it("installs metrics-server and CoreDNS as EKS add-ons, after the node group", async () => {
+        const c = await create({ metricsServerVersion: "v0.8.0-eksbuild.1" });
+        const addons = mocks.ofType("aws:eks/addon:Addon");
+        assert.deepEqual(
+            addons.map((a) => [a.name, a.inputs.addonName, a.inputs.addonVersion]).sort(),
+            [
+                ["platform-coredns", "coredns", undefined],
+                ["platform-metrics-server", "metrics-server", "v0.8.0-eksbuild.1"],
+            ],
+        );
+        for (const addon of addons) {
+            assert.equal(addon.inputs.clusterName, "platform");
+            assert.ok(addon.dependencies.includes((await valueOf(c.nodeGroup.urn))!));
+            assert.ok(addon.dependencies.includes((await valueOf(c.cluster.urn))!));
+        }
     });
 
     it("builds the Kubernetes provider from the cluster's kubeconfig, kept secret", async () => {
         const c = await create();
         const provider = mocks.one("pulumi:providers:kubernetes");
         assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
+        // Every object deployed through it waits for nodes to run on.
+        assert.ok(provider.dependencies.includes((await valueOf(c.nodeGroup.urn))!));
         const kubeconfig = JSON.parse(provider.inputs.kubeconfig);
         assert.deepEqual(kubeconfig.users[0].user.exec.args.slice(-3), [
             "platform",

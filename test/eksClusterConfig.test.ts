@@ -104,7 +104,7 @@ describe("EKS access entries (pure)", () => {
             (p) => accessPolicyArn("aws", p),
         );
         assert.deepEqual(entries, {
-            "admin-platform-admins": {
+            "admin-123456789012-role-platform-admins": {
                 principalArn: "arn:aws:iam::123456789012:role/platform-admins",
                 accessPolicies: {
                     admin: {
@@ -114,7 +114,7 @@ describe("EKS access entries (pure)", () => {
                     },
                 },
             },
-            "view-preview": {
+            "view-123456789012-role-gh-preview": {
                 principalArn: "arn:aws:iam::123456789012:role/gh/preview",
                 accessPolicies: {
                     view: {

@@ -39,7 +39,7 @@ describe("the program, evaluated per stack (under mocks)", function () {
                 assert.equal(counts["eks:index:Cluster"], 1);
                 assert.equal(counts["eks:index:ManagedNodeGroup"], 1);
                 assert.equal(counts["awsx:ec2:Vpc"], 1);
-                assert.equal(counts["aws:eks/addon:Addon"], 1);
+                assert.equal(counts["aws:eks/addon:Addon"], 2, "metrics-server and CoreDNS");
                 assert.equal(counts[K8S_PROVIDER], 1);
                 assert.equal(counts["orchestration:index:ScalableService"], 3);
                 assert.equal(counts[T.deployment], 3);
@@ -88,7 +88,7 @@ describe("the program, evaluated per stack (under mocks)", function () {
 
             it("makes every HPA wait for metrics-server", () => {
                 const { mocks } = r();
-                const addon = mocks.one("aws:eks/addon:Addon");
+                const addon = mocks.one("aws:eks/addon:Addon", `${stack}-metrics-server`);
                 assert.equal(addon.inputs.addonName, "metrics-server");
                 const addonUrn = `urn:pulumi:${stack}::orchestration::orchestration:index:EksCluster$aws:eks/addon:Addon::${stack}-metrics-server`;
                 for (const hpa of mocks.ofType(T.hpa)) {

@@ -202,6 +202,17 @@ describe("ScalableService (under mocks)", () => {
         assert.equal(mocks.ofType(T.netpol).length, 0);
     });
 
+    it("puts serviceAnnotations on the Service only", async () => {
+        const lb = { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
+        await create("edge", {
+            ...contractArgs(),
+            serviceType: "LoadBalancer",
+            serviceAnnotations: lb,
+        });
+        assert.deepEqual(mocks.one(T.service).inputs.metadata.annotations, lb);
+        assert.equal(mocks.one(T.deployment).inputs.metadata.annotations, undefined);
+    });
+
     it("accepts Output values in env", async () => {
         await create("backend", {
             ...contractArgs(),

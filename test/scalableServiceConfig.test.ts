@@ -396,6 +396,50 @@ describe("resolveScalableService: bad input is rejected with the field and the v
         );
     });
 
+    it("rejects a zero request for a resource the HPA scales on", () => {
+        assertRejects(
+            "x",
+            { ...base, resources: { requests: { cpu: "0" } } },
+            `'resources.requests.cpu' ("0") must be greater than 0 while the HPA targets cpu utilization`,
+        );
+        assertRejects(
+            "x",
+            {
+                ...base,
+                autoscaling: { targetMemoryUtilization: 80 },
+                resources: { requests: { memory: "0" }, limits: { memory: "1Gi" } },
+            },
+            `'resources.requests.memory' ("0")`,
+        );
+        // Without an HPA a zero request is the user's call.
+        assert.equal(
+            resolveScalableService("x", {
+                ...base,
+                autoscaling: false,
+                resources: { requests: { cpu: "0" } },
+            }).resolved.requests.cpu,
+            "0",
+        );
+    });
+
+    it("accepts a ServiceAccount name with dots, and rejects bad annotation keys", () => {
+        assert.equal(
+            resolveScalableService("x", { ...base, serviceAccountName: "app.team-a" }).resolved
+                .serviceAccount.name,
+            "app.team-a",
+        );
+        assertRejects(
+            "x",
+            { ...base, serviceAccountName: "App_1" },
+            `'serviceAccountName' ("App_1") must be a DNS-1123 subdomain`,
+        );
+        assertRejects(
+            "x",
+            { ...base, serviceAnnotations: { "bad key": "v" } },
+            `'serviceAnnotations.bad key' ("bad key") is not a valid annotation key`,
+        );
+    });
+
     it("rejects a non-object from plain JavaScript callers", () => {
         assertRejects("x", undefined as unknown as ScalableServiceArgs, `'args' (undefined)`);
     });
