@@ -51,6 +51,36 @@ function allJobs(): { file: string; name: string; job: any }[] {
 /** Jobs that call the reusable stack workflow, which assumes an AWS role. */
 const callsStackWorkflow = (job: any) => job.uses === REUSABLE;
 
+/**
+ * What every step that runs Pulumi sets PULUMI_ACCESS_TOKEN to: the write token for `up`
+ * only, the read-only token otherwise. A preview or a drift check never gets the write
+ * token, whatever its caller passes.
+ */
+const STEP_TOKEN =
+    "${{ inputs.command == 'up' && secrets.PULUMI_ACCESS_TOKEN || secrets.PULUMI_READ_ACCESS_TOKEN }}";
+/** What a deploy job passes: the name only; GitHub resolves it from the job's environment. */
+const WRITE_TOKEN = { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" };
+/** What a preview or a drift check passes: the read-only repository secret. */
+const READ_TOKEN = { PULUMI_READ_ACCESS_TOKEN: "${{ secrets.PULUMI_READ_ACCESS_TOKEN }}" };
+
+/** Whether a value refers to a secret, or a key names a Pulumi token. */
+const mentionsSecret = (env: Record<string, unknown> | undefined) =>
+    Object.entries(env ?? {}).some(
+        ([key, value]) => /^PULUMI_.*TOKEN$/.test(key) || /\bsecrets\./.test(String(value)),
+    );
+
+/** Whether a step of pulumi-stack.yml talks to the state backend (every Pulumi command but logout). */
+function usesBackend(s: any): boolean {
+    if (String(s.uses ?? "").startsWith("pulumi/actions@")) {
+        return s.with?.command !== undefined;
+    }
+    const commands = String(s.run ?? "")
+        .split("\n")
+        .filter((line) => !line.trimStart().startsWith("#"))
+        .join("\n");
+    return /(^|[\s;(|&])pulumi\s+(?!logout\b)[a-z]/m.test(commands);
+}
+
 /** The workflow's jobs in an order that respects `needs` (ties broken by declaration order). */
 function topologicalOrder(jobs: Record<string, any>): string[] {
     const order: string[] = [];
@@ -423,10 +453,107 @@ describe("delivery pipeline: structure", () => {
             "PULUMI_ACCESS_TOKEN",
             "PULUMI_BACKEND_URL",
             "PULUMI_ORG",
+            "PULUMI_READ_ACCESS_TOKEN",
         ]);
         for (const name of names) {
             assert.ok(docs.includes(`\`${name}\``), `docs/pipeline.md explains ${name}`);
         }
+    });
+});
+
+describe("delivery pipeline: Pulumi tokens", () => {
+    it("passes the write token only to the deploy jobs, which run in their environments", () => {
+        const deploy = workflow("deploy.yml");
+        for (const stack of STACKS) {
+            assert.deepEqual(deploy.jobs[stack].secrets, WRITE_TOKEN, stack);
+            assert.equal(deploy.jobs[stack].with.environment, stack);
+        }
+        // Previews and drift checks run outside any environment: a write token given to them
+        // could only be a repository secret, which every branch's workflow can read.
+        assert.deepEqual(workflow("pull-request.yml").jobs.preview.secrets, READ_TOKEN);
+        assert.deepEqual(workflow("drift.yml").jobs.drift.secrets, READ_TOKEN);
+        for (const file of ["pull-request.yml", "drift.yml"]) {
+            assert.doesNotMatch(read(file), /secrets\.PULUMI_ACCESS_TOKEN\b/, file);
+        }
+    });
+
+    it("hands each called workflow exactly the secrets it names, never all of them", () => {
+        for (const { file, name, job } of allJobs()) {
+            assert.notEqual(job.secrets, "inherit", `${file}:${name} inherits every secret`);
+            if (job.uses === "./.github/workflows/checks.yml") {
+                assert.equal(job.secrets, undefined, `${file}:${name}: the checks get no secret`);
+            }
+            // Only a caller whose called job runs in an environment may name the write token.
+            if (job.uses && JSON.stringify(job).includes("secrets.PULUMI_ACCESS_TOKEN")) {
+                assert.ok(
+                    callsStackWorkflow(job) && STACKS.includes(job.with?.environment),
+                    `${file}:${name} names PULUMI_ACCESS_TOKEN outside an environment`,
+                );
+            }
+        }
+        const declared = workflow("pulumi-stack.yml").on.workflow_call.secrets;
+        assert.deepEqual(Object.keys(declared).sort(), [
+            "PULUMI_ACCESS_TOKEN",
+            "PULUMI_READ_ACCESS_TOKEN",
+        ]);
+        for (const secret of Object.values<any>(declared)) {
+            assert.equal(secret.required, false, "the S3 backend needs no Pulumi token");
+        }
+    });
+
+    it("puts no secret in any workflow's or job's env", () => {
+        for (const file of workflowFiles()) {
+            assert.ok(!mentionsSecret(workflow(file).env), `${file}: workflow env`);
+        }
+        for (const { file, name, job } of allJobs()) {
+            assert.ok(!mentionsSecret(job.env), `${file}:${name}: job env`);
+        }
+    });
+
+    it("gives the token to the steps that run Pulumi and to no other step", () => {
+        const steps: any[] = stackJob().steps;
+        const withToken = steps.filter((s) => mentionsSecret(s.env)).map((s) => s.id ?? s.name);
+        const runningPulumi = steps.filter(usesBackend).map((s) => s.id ?? s.name);
+        assert.deepEqual(withToken, runningPulumi);
+        assert.deepEqual(runningPulumi, [
+            "login",
+            "Allow the configured networks to reach the EKS API endpoint",
+            "pulumi preview",
+            "up",
+            "drift",
+            "Put the preview and the error in the job summary",
+            "Release the stack lock after a cancelled update",
+        ]);
+        for (const s of steps.filter(usesBackend)) {
+            assert.equal(s.env.PULUMI_ACCESS_TOKEN, STEP_TOKEN, s.id ?? s.name);
+            const secrets = Object.entries<string>(s.env).filter(([, v]) => /secrets\./.test(v));
+            assert.deepEqual(secrets, [["PULUMI_ACCESS_TOKEN", STEP_TOKEN]], s.id ?? s.name);
+        }
+        // The workflow reads no secret anywhere else (not in `with:`, `if:` or `run:`).
+        const references = read("pulumi-stack.yml")
+            .split("\n")
+            .filter((l) => !l.trimStart().startsWith("#") && /\bsecrets\./.test(l));
+        assert.equal(references.length, runningPulumi.length);
+    });
+
+    it("installs the dependencies with no token, before anything logs in", () => {
+        const steps: any[] = stackJob().steps;
+        const npm = steps.filter((s) => /\bnpm\b/.test(String(s.run ?? "")));
+        assert.deepEqual(
+            npm.map((s) => s.run.trim()),
+            ["npm ci --no-audit --no-fund"],
+        );
+        assert.equal(npm[0].env, undefined, "npm ci runs the branch's lifecycle scripts");
+        assert.ok(!mentionsSecret(stackJob().env));
+        // pulumi login also stores the token in ~/.pulumi/credentials.json, for the rest of
+        // the job: the install must come before it, and the last step forgets it.
+        const login = steps.findIndex((s) => s.id === "login");
+        assert.ok(steps.indexOf(npm[0]) < login);
+        assert.ok(steps.slice(0, login).every((s) => !usesBackend(s) && !mentionsSecret(s.env)));
+        const logout = steps[steps.length - 1];
+        assert.equal(logout.if, "always()");
+        assert.match(logout.run, /pulumi logout --all/);
+        assert.equal(logout.env, undefined);
     });
 });
 
@@ -565,6 +692,57 @@ describe("delivery pipeline: step behaviour", () => {
                 const run = resolve(env);
                 assert.equal(run.status, 1, JSON.stringify(env));
                 assert.match(run.stdout, message);
+            }
+        });
+    });
+
+    describe("logging in", () => {
+        const base = {
+            STACK_NAME: "prod",
+            STACK: "acme/prod",
+            COMMAND: "up",
+            PULUMI_BACKEND_URL: "",
+            PULUMI_ACCESS_TOKEN: "pul-0123",
+        };
+        const login = (env: Partial<typeof base>) =>
+            runStep(step("login").run, { ...base, ...env });
+
+        it("logs in and selects the stack", () => {
+            const run = login({});
+            assert.equal(run.status, 0, run.stdout + run.stderr);
+            assert.deepEqual(run.calls, [
+                "pulumi login --non-interactive",
+                "pulumi stack select --non-interactive acme/prod",
+            ]);
+        });
+
+        it("names the missing Pulumi Cloud token: the environment's for up, the read-only one otherwise", () => {
+            for (const [env, message] of [
+                [{ COMMAND: "up" }, /PULUMI_ACCESS_TOKEN secret of the prod environment/],
+                [{ COMMAND: "preview" }, /PULUMI_READ_ACCESS_TOKEN repository secret/],
+                [{ COMMAND: "drift" }, /PULUMI_READ_ACCESS_TOKEN repository secret/],
+                [
+                    { PULUMI_BACKEND_URL: "https://pulumi.acme.internal" },
+                    /PULUMI_ACCESS_TOKEN secret of the prod environment/,
+                ],
+            ] as const) {
+                const run = login({ ...env, PULUMI_ACCESS_TOKEN: "" });
+                assert.equal(run.status, 1, JSON.stringify(env));
+                assert.match(run.stdout, message);
+                assert.deepEqual(run.calls, [], "no login attempt");
+            }
+        });
+
+        it("needs no Pulumi token on the S3 backend", () => {
+            for (const COMMAND of ["up", "preview", "drift"]) {
+                const run = login({
+                    COMMAND,
+                    STACK: "prod",
+                    PULUMI_BACKEND_URL: "s3://acme-state?region=us-west-2",
+                    PULUMI_ACCESS_TOKEN: "",
+                });
+                assert.equal(run.status, 0, run.stdout + run.stderr);
+                assert.equal(run.calls[0], "pulumi login --non-interactive");
             }
         });
     });
