@@ -101,3 +101,13 @@ export function cpuMs(since?: NodeJS.CpuUsage): number {
 export function report(result: object): void {
     process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
 }
+
+/** Runs a child process's main: exit 0 when it resolves, print the error and exit 1 when it throws. */
+export function runChild(main: () => Promise<void>): void {
+    main()
+        .then(() => process.exit(0))
+        .catch((err: unknown) => {
+            console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+            process.exit(1);
+        });
+}

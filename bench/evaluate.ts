@@ -2,7 +2,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, settleRegistrations, valueOf } from "../components/testing";
-import { cpuMs, EvaluateResult, report, ROOT } from "./common";
+import { cpuMs, EvaluateResult, report, ROOT, runChild } from "./common";
 
 /**
  * One cold evaluation of the program for one stack, in this fresh process:
@@ -62,9 +62,4 @@ async function main(): Promise<void> {
     report(result);
 }
 
-main()
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-        console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-        process.exit(1);
-    });
+runChild(main);

@@ -9,7 +9,7 @@ import {
     settleRegistrations,
 } from "../components/testing";
 import type { ScalableServiceArgs } from "../components/scalableServiceArgs";
-import { cpuMs, DumpedObject, report, ScaleResult, urnName } from "./common";
+import { cpuMs, DumpedObject, report, runChild, ScaleResult, urnName } from "./common";
 
 /**
  * N services registered under mocks in this fresh process, either through
@@ -227,9 +227,4 @@ async function main(): Promise<void> {
     report(result);
 }
 
-main()
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-        console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-        process.exit(1);
-    });
+runChild(main);
