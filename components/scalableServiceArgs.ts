@@ -173,10 +173,12 @@ export interface SecurityArgs {
 export interface NetworkPolicyArgs {
     /**
      * Who may connect to the container port: `"namespace"` (pods in the same
-     * namespace) or `"anywhere"` (any source, as a public load balancer needs).
+     * namespace), `"anywhere"` (any source, as a public load balancer needs), or
+     * `{ namespaces: [...] }` (the same namespace plus pods in the listed ones,
+     * for an ingress controller or Prometheus).
      * @default "anywhere" for LoadBalancer and NodePort services, "namespace" for ClusterIP
      */
-    ingressFrom?: "namespace" | "anywhere";
+    ingressFrom?: "namespace" | "anywhere" | { namespaces: string[] };
     /**
      * Let the pods open connections to anywhere. `false` allows only DNS and
      * pods in the same namespace, which suits a service that calls nothing outside.

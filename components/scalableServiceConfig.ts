@@ -81,7 +81,8 @@ export interface ResolvedService {
     createPdb: boolean;
     /** The NetworkPolicy, or undefined for none. */
     networkPolicy?: {
-        ingressFrom: "namespace" | "anywhere";
+        /** "anywhere", or the namespaces whose pods may connect (this one first). */
+        ingressFrom: "anywhere" | { namespaces: string[] };
         allowAllEgress: boolean;
         ports: number[];
     };
@@ -452,6 +453,7 @@ function resolveNetworkPolicy(
     issues: IssueCollector,
     args: ScalableServiceArgs,
     serviceType: ServiceType,
+    namespace: string,
     port: number,
     probes: ResolvedService["probes"],
 ): ResolvedService["networkPolicy"] {
@@ -459,14 +461,28 @@ function resolveNetworkPolicy(
         return undefined;
     }
     const given = args.networkPolicy ?? {};
-    const ingressFrom =
-        given.ingressFrom ?? (serviceType === "ClusterIP" ? "namespace" : "anywhere");
-    issues.check(
-        ingressFrom === "namespace" || ingressFrom === "anywhere",
-        "networkPolicy.ingressFrom",
-        ingressFrom,
-        `must be "namespace" or "anywhere"`,
-    );
+    const from = given.ingressFrom ?? (serviceType === "ClusterIP" ? "namespace" : "anywhere");
+    let ingressFrom: "anywhere" | { namespaces: string[] } = "anywhere";
+    if (from === "namespace") {
+        ingressFrom = { namespaces: [namespace] };
+    } else if (typeof from === "object" && from !== null && Array.isArray(from.namespaces)) {
+        from.namespaces.forEach((ns, i) => {
+            issues.check(
+                isDns1123Label(ns),
+                `networkPolicy.ingressFrom.namespaces[${i}]`,
+                ns,
+                "must be a namespace name (a DNS-1123 label)",
+            );
+        });
+        ingressFrom = { namespaces: [...new Set([namespace, ...from.namespaces])] };
+    } else {
+        issues.check(
+            from === "anywhere",
+            "networkPolicy.ingressFrom",
+            from,
+            `must be "namespace", "anywhere" or { namespaces: [...] }`,
+        );
+    }
     // The container port, plus any probe port: a probe on a port the policy blocks fails.
     const probePorts = Object.values(probes)
         .filter((p): p is ResolvedProbe => p !== undefined)
@@ -647,7 +663,7 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             `must be greater than 'preStopSleepSeconds' (${preStopSleepSeconds}), or the app is killed before it can shut down`,
         );
     }
-    const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, port, probes);
+    const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, namespace, port, probes);
     const imagePullPolicy = args.imagePullPolicy ?? DEFAULTS.imagePullPolicy;
     issues.check(
         PULL_POLICIES.includes(imagePullPolicy),

@@ -227,6 +227,18 @@ export function buildPdbSpec(
     };
 }
 
+/** Pods of this namespace, then pods of each other listed namespace (by its name label). */
+function ingressPeers(own: string, namespaces: string[]): Input.networking.v1.NetworkPolicyPeer[] {
+    return namespaces.map((ns) =>
+        ns === own
+            ? { podSelector: {} }
+            : {
+                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+                  podSelector: {},
+              },
+    );
+}
+
 /**
  * The NetworkPolicy spec, or undefined when turned off. Ingress reaches only
  * the container and probe ports; egress is open, or limited to DNS and the
@@ -251,7 +263,9 @@ export function buildNetworkPolicySpec(
         podSelector: { matchLabels: { ...svc.selectorLabels } },
         policyTypes: ["Ingress", "Egress"],
         ingress: [
-            np.ingressFrom === "namespace" ? { from: [{ podSelector: {} }], ports } : { ports },
+            np.ingressFrom === "anywhere"
+                ? { ports }
+                : { from: ingressPeers(svc.namespace, np.ingressFrom.namespaces), ports },
         ],
         egress: np.allowAllEgress ? [{}] : [dns, { to: [{ podSelector: {} }] }],
     };

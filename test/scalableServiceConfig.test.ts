@@ -440,6 +440,19 @@ describe("resolveScalableService: bad input is rejected with the field and the v
         );
     });
 
+    it("rejects a bad NetworkPolicy source", () => {
+        assertRejects(
+            "x",
+            { ...base, networkPolicy: { ingressFrom: { namespaces: ["Monitoring"] } } },
+            `'networkPolicy.ingressFrom.namespaces[0]' ("Monitoring") must be a namespace name`,
+        );
+        assertRejects(
+            "x",
+            { ...base, networkPolicy: { ingressFrom: "cluster" as never } },
+            `'networkPolicy.ingressFrom' ("cluster") must be "namespace", "anywhere" or { namespaces: [...] }`,
+        );
+    });
+
     it("rejects a non-object from plain JavaScript callers", () => {
         assertRejects("x", undefined as unknown as ScalableServiceArgs, `'args' (undefined)`);
     });

@@ -349,6 +349,30 @@ describe("spec builders (pure)", () => {
             ]);
         });
 
+        it("admits the listed namespaces' pods too, by their name label", () => {
+            const spec = buildNetworkPolicySpec(
+                resolve({
+                    ...contractArgs(),
+                    networkPolicy: { ingressFrom: { namespaces: ["ingress-nginx", "monitoring"] } },
+                }),
+            ) as any;
+            assert.deepEqual(spec.ingress[0].from, [
+                { podSelector: {} },
+                {
+                    namespaceSelector: {
+                        matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" },
+                    },
+                    podSelector: {},
+                },
+                {
+                    namespaceSelector: {
+                        matchLabels: { "kubernetes.io/metadata.name": "monitoring" },
+                    },
+                    podSelector: {},
+                },
+            ]);
+        });
+
         it("limits egress to DNS and the namespace when asked, and can be turned off", () => {
             const spec = buildNetworkPolicySpec(
                 resolve({ ...contractArgs(), networkPolicy: { allowAllEgress: false } }),
