@@ -217,7 +217,14 @@ export class EksCluster extends pulumi.ComponentResource {
                     resolveConflictsOnUpdate: "PRESERVE",
                     tags,
                 },
-                { parent: this, dependsOn: [this.cluster, this.nodeGroup] },
+                {
+                    parent: this,
+                    dependsOn: [this.cluster, this.nodeGroup],
+                    // The cluster's name is a plain value, so a replaced cluster would
+                    // leave the add-on's state pointing at the old one. Its OIDC
+                    // issuer is unique per cluster: a new one recreates the add-on.
+                    replacementTrigger: this.cluster.oidcIssuer,
+                },
             );
         this.metricsServer = addon("metrics-server", settings.metricsServerVersion);
         this.coreDns = addon("coredns", undefined);

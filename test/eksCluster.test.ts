@@ -211,6 +211,11 @@ describe("EksCluster (under mocks)", () => {
         );
         for (const addon of addons) {
             assert.equal(addon.inputs.clusterName, "platform");
+            // A replaced cluster (a new OIDC issuer) recreates the add-on in it.
+            assert.equal(
+                addon.replacementTrigger,
+                "oidc.eks.us-west-2.amazonaws.com/id/MOCKPLATFORM",
+            );
             assert.ok(addon.dependencies.includes((await valueOf(c.nodeGroup.urn))!));
             assert.ok(addon.dependencies.includes((await valueOf(c.cluster.urn))!));
         }

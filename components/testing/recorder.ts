@@ -26,6 +26,8 @@ export interface RecordedResource {
     readonly parent?: string;
     /** Whether the resource was registered with `protect: true`. */
     readonly protect: boolean;
+    /** The `replacementTrigger` option's value, if one was set. */
+    readonly replacementTrigger?: unknown;
     /** URNs this resource depends on, sorted: its `dependsOn` plus resources whose outputs feed its inputs. */
     readonly dependencies: readonly string[];
     /** The explicit provider reference (`urn::id`), if one was passed. */
@@ -74,6 +76,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
             parent: this.current.parent,
             dependencies: this.current.dependencies,
             protect: this.current.protect,
+            replacementTrigger: this.current.replacementTrigger,
             provider: args.provider || undefined,
             id,
         });
@@ -165,6 +168,7 @@ interface Registration {
     parent?: string;
     dependencies: string[];
     protect: boolean;
+    replacementTrigger?: unknown;
 }
 
 /** The subset of the mock monitor's request this kit reads. */
@@ -172,6 +176,7 @@ interface RegisterRequest {
     getParent(): string;
     getDependenciesList?(): string[];
     getProtect?(): boolean;
+    getReplacementTrigger?(): { toJavaScript(): unknown } | undefined;
 }
 type RegisterFn = (req: RegisterRequest, callback: unknown) => Promise<void>;
 
@@ -204,6 +209,7 @@ export async function installMocks(options: InstallMocksOptions = {}): Promise<R
                 parent: req.getParent() || undefined,
                 dependencies: req.getDependenciesList?.() ?? [],
                 protect: req.getProtect?.() ?? false,
+                replacementTrigger: req.getReplacementTrigger?.()?.toJavaScript(),
             });
             try {
                 return original.call(monitor, req, callback);
