@@ -23,7 +23,9 @@ export const EKS_CLUSTER_TYPE = "orchestration:index:EksCluster";
  * An EKS cluster ready for ScalableService: its own IAM roles (exactly the
  * seed's four policies), a dedicated VPC with nodes in private subnets, a
  * managed node group with IMDSv2 required, Secrets encrypted with a KMS key,
- * the metrics-server add-on that HPAs read, and a Kubernetes provider.
+ * metrics-server (which HPAs read) and CoreDNS as EKS add-ons, access entries
+ * for the listed admins and viewers, and a Kubernetes provider whose objects
+ * wait for the node group.
  *
  * Defaults are deliberate: STANDARD support (EXTENDED costs 6× as much),
  * access entries (`authenticationMode: API`), a public endpoint only for the

@@ -22,7 +22,8 @@ export interface NodeGroupArgs {
      */
     minSize?: number;
     /**
-     * Nodes at creation. Later changes (by a cluster autoscaler or by hand) are not reverted.
+     * Nodes to run. Pulumi owns this number: no cluster autoscaler is installed,
+     * and a change made by hand is reverted on the next `pulumi up`.
      * @default minSize
      */
     desiredSize?: number;

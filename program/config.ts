@@ -214,6 +214,14 @@ function readApp(r: Reader): AppSettings {
         app.targetCpuUtilization,
         "must be an integer percentage from 1 to 1000",
     );
+    for (const name of ["backendImage", "proxyImage"] as const) {
+        issues.check(
+            /^\S+$/.test(app[name]),
+            key(name),
+            app[name],
+            "must be an image reference such as repo/name:tag",
+        );
+    }
     return app;
 }
 

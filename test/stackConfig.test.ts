@@ -121,6 +121,18 @@ describe("stack config (pure)", () => {
         }
     });
 
+    it("names the config key of an empty image", () => {
+        assert.throws(
+            () =>
+                loadStackConfig(
+                    "local",
+                    "orchestration",
+                    lookup({ ...stackConfig("local"), "orchestration:proxyImage": "" }),
+                ),
+            /'orchestration:proxyImage' \(""\) must be an image reference/,
+        );
+    });
+
     it("maps EksCluster argument paths to config keys", () => {
         assert.equal(eksConfigKey("nodeGroup.maxSize"), "orchestration:nodeMaxSize");
         assert.equal(eksConfigKey("publicAccessCidrs[2]"), "orchestration:publicAccessCidrs[2]");
