@@ -6,6 +6,7 @@ import {
     buildDeploymentSpec,
     buildHpaSpec,
     buildMetadata,
+    DEPLOYMENT_ANNOTATIONS,
     buildNetworkPolicySpec,
     buildPdbSpec,
     buildServiceMetadata,
@@ -23,8 +24,9 @@ export const SCALABLE_SERVICE_TYPE = "orchestration:index:ScalableService";
  * ServiceAccount.
  *
  * Correct by construction: one label set feeds every selector, probes default
- * to the container port, the Deployment leaves `replicas` to the HPA, and bad
- * input throws before any Kubernetes object is registered.
+ * to the container port, the Deployment starts at the HPA's minimum and then
+ * leaves `replicas` to the HPA, and bad input throws before any Kubernetes
+ * object is registered.
  *
  * The Kubernetes provider comes through resource options (`{ provider }`).
  */
@@ -84,8 +86,17 @@ export class ScalableService extends pulumi.ComponentResource {
         );
         this.deployment = new k8s.apps.v1.Deployment(
             name,
-            { metadata, spec: buildDeploymentSpec(resolved) },
-            { parent: this, dependsOn: withDependencies(opts?.dependsOn, podDependencies) },
+            {
+                metadata: { ...metadata, annotations: { ...DEPLOYMENT_ANNOTATIONS } },
+                spec: buildDeploymentSpec(resolved),
+            },
+            {
+                parent: this,
+                dependsOn: withDependencies(opts?.dependsOn, podDependencies),
+                // With an HPA, spec.replicas is declared at creation only: the provider then
+                // leaves the field to the HPA controller, so no `up` resets or fights its count.
+                ignoreChanges: resolved.scaling.kind === "hpa" ? ["spec.replicas"] : [],
+            },
         );
         this.service = new k8s.core.v1.Service(
             name,

@@ -227,14 +227,18 @@ export interface ScalableServiceArgs {
     serviceType?: ServiceType;
     /**
      * Fixed replica count, used only when `autoscaling` is `false`; with an HPA
-     * the Deployment leaves `spec.replicas` to the HPA (a warning says so).
+     * the Deployment starts at `minReplicas` and the HPA owns the count (a
+     * warning says `replicas` is ignored).
      * @default 2
      */
     replicas?: number;
     /**
-     * Horizontal autoscaling, or `false` for a fixed `replicas` count. Turning it on
-     * for a running service drops `spec.replicas` from the applied manifest, which
-     * Kubernetes resets to 1 until the HPA's first sync scales it back up.
+     * Horizontal autoscaling, or `false` for a fixed `replicas` count. A new
+     * service starts at `minReplicas`, so `pulumi up` returns with that many
+     * ready pods; after that no `up` touches the count. Either switch on a live
+     * service keeps its pods: turning the HPA on keeps the current count until
+     * the HPA moves it, and turning it off applies `replicas` over the HPA
+     * controller's ownership of the field.
      * @default on: `{ minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 }`
      */
     autoscaling?: AutoscalingArgs | false;

@@ -112,14 +112,30 @@ function buildAntiAffinity(svc: ResolvedService): Input.core.v1.Affinity {
 }
 
 /**
- * The Deployment spec. `replicas` is present only for a fixed count: with an
- * HPA the key is absent, so `pulumi up` never resets the HPA's scale.
+ * The replica count the Deployment declares: the fixed count, or with an HPA
+ * its minimum. With an HPA the component declares it only when the Deployment
+ * is created (the registration ignores later changes to `spec.replicas`), so
+ * a new service is at its minimum when `pulumi up` returns and the HPA owns
+ * the count from then on.
  */
+export function initialReplicas(svc: ResolvedService): number {
+    return svc.scaling.kind === "fixed" ? svc.scaling.replicas : svc.scaling.minReplicas;
+}
+
+/**
+ * Annotations of the Deployment object (not its pods). `pulumi.com/patchForce`
+ * makes the server-side apply take the fields the component declares from any
+ * other field manager: after a switch from an HPA to a fixed count, the HPA
+ * controller still owns `spec.replicas`, and an unforced apply would conflict.
+ */
+export const DEPLOYMENT_ANNOTATIONS = { "pulumi.com/patchForce": "true" } as const;
+
+/** The Deployment spec; `replicas` is {@link initialReplicas}. */
 export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.DeploymentSpec {
     const { volumes, mounts } = buildVolumes(svc);
     const s = svc.security;
     return {
-        ...(svc.scaling.kind === "fixed" ? { replicas: svc.scaling.replicas } : {}),
+        replicas: initialReplicas(svc),
         revisionHistoryLimit: 5,
         selector: { matchLabels: { ...svc.selectorLabels } },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },

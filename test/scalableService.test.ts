@@ -88,7 +88,7 @@ describe("ScalableService (under mocks)", () => {
         }
     });
 
-    it("sends the Deployment exactly the built spec, without replicas while the HPA is on", async () => {
+    it("sends the Deployment exactly the built spec, starting at the HPA's minimum, force-applied", async () => {
         await create("backend");
         const d = mocks.one(T.deployment).inputs;
         assert.deepEqual(d.metadata, {
@@ -98,8 +98,9 @@ describe("ScalableService (under mocks)", () => {
                 "app.kubernetes.io/name": "backend",
                 "app.kubernetes.io/managed-by": "pulumi",
             },
+            annotations: { "pulumi.com/patchForce": "true" },
         });
-        assert.equal("replicas" in d.spec, false);
+        assert.equal(d.spec.replicas, 2, "a new service starts at the HPA's minimum");
         const c = d.spec.template.spec.containers[0];
         assert.equal(c.image, "stefanprodan/podinfo:6.7.1");
         assert.deepEqual(c.env, [{ name: "LOG_LEVEL", value: "info" }]);
@@ -210,7 +211,9 @@ describe("ScalableService (under mocks)", () => {
             serviceAnnotations: lb,
         });
         assert.deepEqual(mocks.one(T.service).inputs.metadata.annotations, lb);
-        assert.equal(mocks.one(T.deployment).inputs.metadata.annotations, undefined);
+        assert.deepEqual(mocks.one(T.deployment).inputs.metadata.annotations, {
+            "pulumi.com/patchForce": "true",
+        });
     });
 
     it("accepts Output values in env", async () => {

@@ -120,9 +120,14 @@ describe("spec builders (pure)", () => {
     });
 
     describe("autoscaling", () => {
-        it("omits spec.replicas entirely while an HPA is attached", () => {
+        it("starts at the HPA's minimum while an HPA is attached", () => {
             const spec = buildDeploymentSpec(resolve()) as any;
-            assert.equal("replicas" in spec, false);
+            assert.equal(spec.replicas, 2);
+            const three = resolve({
+                ...contractArgs(),
+                autoscaling: { minReplicas: 3, maxReplicas: 5 },
+            });
+            assert.equal((buildDeploymentSpec(three) as any).replicas, 3);
         });
 
         it("sets spec.replicas for a fixed count", () => {
