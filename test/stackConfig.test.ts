@@ -42,6 +42,7 @@ describe("stack config (pure)", () => {
                 maxSize: 3,
                 diskSizeGb: 20,
             },
+            addonVersions: { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.35.3-eksbuild.29" },
             clusterLogTypes: [],
             protect: false,
             metricsServerVersion: undefined,
