@@ -6,6 +6,7 @@ import { childUrn } from "../components/eksChildOptions";
 import { PINNED_ADDON_VERSIONS } from "../components/eksVersions";
 import {
     installMocks,
+    RecordedResource,
     registerMockCall,
     ResourceRecorder,
     settleRegistrations,
@@ -52,12 +53,47 @@ const NODE_GROUP_CHILDREN: Array<[string, string]> = [
     ["aws:eks/nodeGroup:NodeGroup", "platform-nodes"],
 ];
 
+const OPS = "arn:aws:iam::123456789012:role/ops";
+const PREVIEW = "arn:aws:iam::123456789012:role/gh/preview";
+const TAGS = { project: "orchestration", stack: "prod" };
+/** The configurations the tests look at; each is created once. */
+const DEFAULT: Partial<EksClusterArgs> = {};
+const V134: Partial<EksClusterArgs> = { kubernetesVersion: "1.34" };
+const PINNED: Partial<EksClusterArgs> = {
+    nodeGroup: { amiReleaseVersion: "1.35.3-20260601" },
+    metricsServerVersion: "v0.8.0-eksbuild.1",
+    addonVersions: { vpcCni: "v1.21.1-eksbuild.1", kubeProxy: "v1.35.0-eksbuild.2" },
+};
+const PROD: Partial<EksClusterArgs> = {
+    protect: true,
+    clusterAdmins: [OPS],
+    clusterViewers: [PREVIEW],
+    tags: TAGS,
+};
+/** PROD after the preview role moved from viewers to admins. */
+const MOVED: Partial<EksClusterArgs> = {
+    ...PROD,
+    clusterAdmins: [OPS, PREVIEW],
+    clusterViewers: [],
+};
+
+const ADDON_VERSION = "aws:eks/getAddonVersion:getAddonVersion";
+const SSM_PARAMETER = "aws:ssm/getParameter:getParameter";
+
+/** What one creation registered and invoked. */
+interface Run {
+    cluster: EksCluster;
+    resources: RecordedResource[];
+    calls: Record<string, State[]>;
+    one(type: string, name?: string): RecordedResource;
+    ofType(type: string): RecordedResource[];
+    registered(type: string, name: string): Registration;
+}
+
 describe("EksCluster on day 2 (under mocks)", () => {
     let mocks: ResourceRecorder;
-    let registrations: Map<string, Registration>;
-    const calls: Record<string, State[]> = {};
-    const ADDON_VERSION = "aws:eks/getAddonVersion:getAddonVersion";
-    const SSM_PARAMETER = "aws:ssm/getParameter:getParameter";
+    let calls: Record<string, State[]> = {};
+    const runs = new Map<string, Promise<Run>>();
 
     before(async () => {
         mocks = await installMocks({ project: "orchestration", stack: "test" });
@@ -70,33 +106,53 @@ describe("EksCluster on day 2 (under mocks)", () => {
             return { ...inputs, value: "1.2.3-ami", insecureValue: "1.2.3-ami", type: "String" };
         });
     });
-    beforeEach(() => {
-        mocks.reset();
-        for (const key of Object.keys(calls)) {
-            delete calls[key];
-        }
-    });
 
     /** Creates the cluster, recording every child's props and options as the SDK saw them. */
-    async function create(extra: Partial<EksClusterArgs> = {}) {
-        registrations = new Map();
+    async function createOnce(extra: Partial<EksClusterArgs>): Promise<Run> {
+        mocks.reset();
+        calls = {};
+        const registrations = new Map<string, Registration>();
         const capture: pulumi.ResourceTransformation = ({ type, name, props, opts }) => {
             registrations.set(`${type}::${name}`, { type, props, opts });
             return undefined;
         };
-        const c = new EksCluster("platform", args(extra), { transformations: [capture] });
-        await valueOf(c.kubeconfig);
-        await valueOf(c.provider.urn);
-        await valueOf(c.coreDns.urn);
-        await valueOf(c.metricsServer.urn);
+        const cluster = new EksCluster("platform", args(extra), { transformations: [capture] });
+        await valueOf(cluster.kubeconfig);
+        await valueOf(cluster.provider.urn);
+        await valueOf(cluster.coreDns.urn);
+        await valueOf(cluster.metricsServer.urn);
         await settleRegistrations();
-        return c;
+        const resources = [...mocks.resources];
+        const ofType = (type: string) => resources.filter((r) => r.type === type);
+        return {
+            cluster,
+            resources,
+            calls,
+            ofType,
+            one(type, name) {
+                const found = ofType(type).filter((r) => name === undefined || r.name === name);
+                assert.equal(found.length, 1, `${type} ${name ?? ""}`);
+                return found[0];
+            },
+            registered(type, name) {
+                const r = registrations.get(`${type}::${name}`);
+                assert.ok(r, `${type} ${name} was not registered`);
+                return r;
+            },
+        };
     }
-    const registered = (type: string, name: string): Registration => {
-        const r = registrations.get(`${type}::${name}`);
-        assert.ok(r, `${type} ${name} was not registered`);
-        return r;
-    };
+    /** The run of `extra`, created on first use: the program is deterministic. */
+    function create(extra: Partial<EksClusterArgs>): Promise<Run> {
+        const key = JSON.stringify(extra);
+        let run = runs.get(key);
+        if (run === undefined) {
+            // One at a time: the recorder is shared.
+            const previous = Promise.all(runs.values());
+            run = previous.then(() => createOnce(extra));
+            runs.set(key, run);
+        }
+        return run;
+    }
     /** The options pulumi-eks's children end up with, after the transforms the program gives it. */
     function childOptions(
         component: Registration,
@@ -114,36 +170,36 @@ describe("EksCluster on day 2 (under mocks)", () => {
 
     describe("1. the node group follows the cluster's version", () => {
         it("takes its Kubernetes version from the cluster and its AMI release from the cluster version's SSM parameter", async () => {
-            await create({ kubernetesVersion: "1.34" });
-            const ng = mocks.one("eks:index:ManagedNodeGroup").inputs;
+            const run = await create(V134);
+            const ng = run.one("eks:index:ManagedNodeGroup").inputs;
             assert.equal(ng.version, "1.34");
             assert.equal(ng.amiType, "AL2023_x86_64_STANDARD");
-            assert.deepEqual(calls[SSM_PARAMETER], [
+            assert.deepEqual(run.calls[SSM_PARAMETER], [
                 {
                     name: "/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/release_version",
                 },
             ]);
             assert.equal(ng.releaseVersion, "1.2.3-ami");
             // The version is the cluster's output, not a copy of the setting.
-            const version = registered("eks:index:ManagedNodeGroup", "platform-nodes").props
+            const version = run.registered("eks:index:ManagedNodeGroup", "platform-nodes").props
                 .version;
             assert.ok(pulumi.Output.isInstance(version));
         });
 
         it("runs a pinned AMI release without reading the parameter", async () => {
-            await create({ nodeGroup: { amiReleaseVersion: "1.35.3-20260601" } });
-            const ng = mocks.one("eks:index:ManagedNodeGroup").inputs;
+            const run = await create(PINNED);
+            const ng = run.one("eks:index:ManagedNodeGroup").inputs;
             assert.equal(ng.releaseVersion, "1.35.3-20260601");
             assert.equal(ng.version, "1.35");
-            assert.equal(calls[SSM_PARAMETER], undefined);
+            assert.equal(run.calls[SSM_PARAMETER], undefined);
         });
     });
 
     describe("2. add-on versions", () => {
         it("resolves CoreDNS and metrics-server to EKS's default version for the cluster's Kubernetes version", async () => {
-            await create({ kubernetesVersion: "1.34" });
+            const run = await create(V134);
             assert.deepEqual(
-                calls[ADDON_VERSION].map((c) => [
+                run.calls[ADDON_VERSION].map((c) => [
                     c.addonName,
                     c.kubernetesVersion,
                     c.mostRecent,
@@ -153,7 +209,7 @@ describe("EksCluster on day 2 (under mocks)", () => {
                     ["metrics-server", "1.34", false],
                 ],
             );
-            const versions = mocks
+            const versions = run
                 .ofType("aws:eks/addon:Addon")
                 .map((a) => [a.inputs.addonName, a.inputs.addonVersion])
                 .sort();
@@ -164,18 +220,23 @@ describe("EksCluster on day 2 (under mocks)", () => {
         });
 
         it("keeps a pinned metrics-server version without looking one up", async () => {
-            await create({ metricsServerVersion: "v0.8.0-eksbuild.1" });
+            const run = await create(PINNED);
             assert.deepEqual(
-                calls[ADDON_VERSION].map((c) => c.addonName),
+                run.calls[ADDON_VERSION].map((c) => c.addonName),
                 ["coredns"],
+            );
+            assert.equal(
+                run.one("aws:eks/addon:Addon", "platform-metrics-server").inputs.addonVersion,
+                "v0.8.0-eksbuild.1",
             );
         });
 
         it("pins the VPC CNI and kube-proxy from the one table, per Kubernetes version", async () => {
-            for (const version of ["1.34", "1.35"]) {
-                mocks.reset();
-                await create({ kubernetesVersion: version });
-                const cluster = mocks.one("eks:index:Cluster").inputs;
+            for (const [extra, version] of [
+                [V134, "1.34"],
+                [DEFAULT, "1.35"],
+            ] as const) {
+                const cluster = (await create(extra)).one("eks:index:Cluster").inputs;
                 assert.equal(cluster.vpcCniOptions.enableNetworkPolicy, true);
                 assert.equal(
                     cluster.vpcCniOptions.addonVersion,
@@ -190,31 +251,28 @@ describe("EksCluster on day 2 (under mocks)", () => {
         });
 
         it("takes explicit VPC CNI and kube-proxy versions over the table", async () => {
-            await create({
-                addonVersions: { vpcCni: "v1.21.1-eksbuild.1", kubeProxy: "v1.35.0-eksbuild.2" },
-            });
-            const cluster = mocks.one("eks:index:Cluster").inputs;
+            const cluster = (await create(PINNED)).one("eks:index:Cluster").inputs;
             assert.equal(cluster.vpcCniOptions.addonVersion, "v1.21.1-eksbuild.1");
             assert.equal(cluster.kubeProxyAddonOptions.version, "v1.35.0-eksbuild.2");
         });
 
         it("replaces its own add-ons delete-first, in the cluster named by the cluster's output", async () => {
-            const c = await create();
-            const clusterUrn = (await valueOf(c.cluster.urn))!;
+            const run = await create(DEFAULT);
+            const clusterUrn = (await valueOf(run.cluster.cluster.urn))!;
             for (const addon of ["coredns", "metrics-server"]) {
-                const r = registered("aws:eks/addon:Addon", `platform-${addon}`);
+                const r = run.registered("aws:eks/addon:Addon", `platform-${addon}`);
                 assert.equal(r.opts.deleteBeforeReplace, true, addon);
                 assert.ok(pulumi.Output.isInstance(r.props.clusterName), addon);
-                const recorded = mocks.one("aws:eks/addon:Addon", `platform-${addon}`);
+                const recorded = run.one("aws:eks/addon:Addon", `platform-${addon}`);
                 assert.equal(recorded.inputs.clusterName, "platform");
                 assert.ok(recorded.dependencies.includes(clusterUrn));
             }
         });
 
         it("replaces the add-ons inside eks.Cluster delete-first too", async () => {
-            await create();
+            const run = await create(DEFAULT);
             const children = childOptions(
-                registered("eks:index:Cluster", "platform"),
+                run.registered("eks:index:Cluster", "platform"),
                 CLUSTER_CHILDREN,
                 {},
             );
@@ -227,15 +285,9 @@ describe("EksCluster on day 2 (under mocks)", () => {
     });
 
     describe("3. access entries keyed by principal", () => {
-        const ops = "arn:aws:iam::123456789012:role/ops";
-        const preview = "arn:aws:iam::123456789012:role/gh/preview";
-
         it("keeps a principal's entry when it moves from viewers to admins, changing only its policy", async () => {
-            await create({ clusterAdmins: [ops], clusterViewers: [preview] });
-            const before = mocks.one("eks:index:Cluster").inputs.accessEntries;
-            mocks.reset();
-            await create({ clusterAdmins: [ops, preview] });
-            const after = mocks.one("eks:index:Cluster").inputs.accessEntries;
+            const before = (await create(PROD)).one("eks:index:Cluster").inputs.accessEntries;
+            const after = (await create(MOVED)).one("eks:index:Cluster").inputs.accessEntries;
             assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort());
             const key = "123456789012-role-gh-preview";
             assert.equal(after[key].principalArn, before[key].principalArn);
@@ -248,12 +300,12 @@ describe("EksCluster on day 2 (under mocks)", () => {
         });
 
         it("aliases each entry and policy association to its 0.1.0 name, so an upgrade keeps them", async () => {
-            await create({ clusterAdmins: [ops] });
+            const run = await create(PROD);
             const parentUrn =
                 "urn:pulumi:test::orchestration::orchestration:index:EksCluster$eks:index:Cluster$aws:eks/accessEntry:AccessEntry::platform-123456789012-role-ops";
             const inherited = { parent: new pulumi.DependencyResource(parentUrn) };
             const [entry, association] = childOptions(
-                registered("eks:index:Cluster", "platform"),
+                run.registered("eks:index:Cluster", "platform"),
                 CLUSTER_CHILDREN.slice(-2),
                 inherited,
             );
@@ -276,16 +328,16 @@ describe("EksCluster on day 2 (under mocks)", () => {
 
     describe("4. protection reaches only what must survive", () => {
         it("protects the control plane and the node group, and none of the other children of the eks components", async () => {
-            await create({ protect: true, clusterAdmins: ["arn:aws:iam::123456789012:role/ops"] });
+            const run = await create(PROD);
             // pulumi-eks's provider passes the component's protect to every child.
             const inherited = { protect: true };
             const cluster = childOptions(
-                registered("eks:index:Cluster", "platform"),
+                run.registered("eks:index:Cluster", "platform"),
                 [["eks:index:Cluster", "platform"], ...CLUSTER_CHILDREN],
                 inherited,
             );
             const nodeGroup = childOptions(
-                registered("eks:index:ManagedNodeGroup", "platform-nodes"),
+                run.registered("eks:index:ManagedNodeGroup", "platform-nodes"),
                 [["eks:index:ManagedNodeGroup", "platform-nodes"], ...NODE_GROUP_CHILDREN],
                 inherited,
             );
@@ -306,11 +358,15 @@ describe("EksCluster on day 2 (under mocks)", () => {
         });
 
         it("protects nothing inside the eks components when protect is off", async () => {
-            await create();
+            const run = await create(DEFAULT);
             const children = [
-                ...childOptions(registered("eks:index:Cluster", "platform"), CLUSTER_CHILDREN, {}),
                 ...childOptions(
-                    registered("eks:index:ManagedNodeGroup", "platform-nodes"),
+                    run.registered("eks:index:Cluster", "platform"),
+                    CLUSTER_CHILDREN,
+                    {},
+                ),
+                ...childOptions(
+                    run.registered("eks:index:ManagedNodeGroup", "platform-nodes"),
                     NODE_GROUP_CHILDREN,
                     {},
                 ),
@@ -324,9 +380,9 @@ describe("EksCluster on day 2 (under mocks)", () => {
 
     describe("5. teardown order", () => {
         it("makes the cluster and the node group depend on their roles' policy attachments", async () => {
-            await create();
+            const run = await create(DEFAULT);
             const attachmentUrns = (prefix: string) =>
-                mocks
+                run
                     .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
                     .filter((a) => a.name.startsWith(prefix))
                     .map(
@@ -337,8 +393,8 @@ describe("EksCluster on day 2 (under mocks)", () => {
             const nodeRole = attachmentUrns("platform-node-role-");
             assert.equal(clusterRole.length, 1);
             assert.equal(nodeRole.length, 3);
-            const cluster = mocks.one("eks:index:Cluster");
-            const nodeGroup = mocks.one("eks:index:ManagedNodeGroup");
+            const cluster = run.one("eks:index:Cluster");
+            const nodeGroup = run.one("eks:index:ManagedNodeGroup");
             for (const urn of clusterRole) {
                 assert.ok(cluster.dependencies.includes(urn), urn);
             }
@@ -350,23 +406,18 @@ describe("EksCluster on day 2 (under mocks)", () => {
 
     describe("6. tagged instances and volumes", () => {
         it("tags the instances, volumes and network interfaces the launch template starts", async () => {
-            const tags = { project: "orchestration", stack: "prod" };
-            await create({ tags });
-            const lt = mocks.one("aws:ec2/launchTemplate:LaunchTemplate").inputs;
+            const lt = (await create(PROD)).one("aws:ec2/launchTemplate:LaunchTemplate").inputs;
             assert.deepEqual(lt.tagSpecifications, [
-                { resourceType: "instance", tags },
-                { resourceType: "volume", tags },
-                { resourceType: "network-interface", tags },
+                { resourceType: "instance", tags: TAGS },
+                { resourceType: "volume", tags: TAGS },
+                { resourceType: "network-interface", tags: TAGS },
             ]);
-            assert.deepEqual(lt.tags, tags);
+            assert.deepEqual(lt.tags, TAGS);
         });
 
         it("sends no tag specification without tags (EC2 refuses an empty one)", async () => {
-            await create();
-            assert.equal(
-                mocks.one("aws:ec2/launchTemplate:LaunchTemplate").inputs.tagSpecifications,
-                undefined,
-            );
+            const lt = (await create(DEFAULT)).one("aws:ec2/launchTemplate:LaunchTemplate").inputs;
+            assert.equal(lt.tagSpecifications, undefined);
         });
     });
 });
