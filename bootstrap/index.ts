@@ -6,7 +6,8 @@
  * - GitHub Actions' OIDC provider (or the account's existing one),
  * - one deploy role per GitHub Environment, trusted only by jobs running in
  *   that environment of this repository,
- * - one read-only role for pull-request previews and drift detection,
+ * - one read-only role for pull-request previews and drift detection:
+ *   view-only access plus exactly the reads a preview needs,
  * - optionally, an S3 state bucket and the KMS key of the secrets provider.
  *
  * It exports an async function; Pulumi awaits it and turns its result into
@@ -24,6 +25,7 @@ import {
     GITHUB_OIDC_URL,
     githubSetupCommands,
     loadBootstrapSettings,
+    previewReadPolicy,
     READ_ONLY_MAX_SESSION_SECONDS,
     readOnlyRoleName,
     readOnlyTrustPolicy,
@@ -181,6 +183,11 @@ export = async (): Promise<Record<string, unknown>> => {
         tags: { "managed-by": "pulumi", "github-repository": repository },
     });
     attachPolicies(readOnly, "readonly", settings.readOnlyPolicyArns);
+    // The reads a preview needs beyond view-only access, and nothing more.
+    new aws.iam.RolePolicy("readonly-preview", {
+        role: readOnly.id,
+        policy: JSON.stringify(previewReadPolicy()),
+    });
     if (backend) {
         grantState(readOnly, "readonly", backend, "read");
     }

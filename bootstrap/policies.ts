@@ -28,8 +28,90 @@ export const STS_AUDIENCE = "sts.amazonaws.com";
 
 /** What a deploy role gets by default: the program creates VPCs, EKS, IAM roles and KMS keys. */
 export const DEFAULT_DEPLOY_POLICY_ARNS = ["arn:aws:iam::aws:policy/AdministratorAccess"];
-/** What the read-only role gets by default: enough to run `pulumi preview` and a refresh preview. */
-export const DEFAULT_READ_ONLY_POLICY_ARNS = ["arn:aws:iam::aws:policy/ReadOnlyAccess"];
+/**
+ * What the read-only role gets by default: view-only access (resource lists
+ * and metadata, no data: no S3 object, DynamoDB item or secret), completed by
+ * `previewReadPolicy`. `ReadOnlyAccess` would let any pull request read every
+ * S3 object and DynamoDB table in the account.
+ */
+export const DEFAULT_READ_ONLY_POLICY_ARNS = [
+    "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+];
+
+/**
+ * Exactly the reads that `pulumi preview` and `pulumi refresh --preview-only`
+ * of the orchestration program make beyond `ViewOnlyAccess`, by service: what
+ * the AWS provider reads back for each resource the program creates (the VPC's
+ * network, the EKS cluster, node group, add-ons and access entries, the IAM
+ * roles, policies and OIDC provider, the KMS key, the launch template), and the
+ * invokes it makes (add-on versions, the AMI release parameter). No S3 and no
+ * DynamoDB: the state backend's read access is `stateAccessPolicy`'s.
+ */
+export const PREVIEW_READ_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+    EksRead: [
+        "eks:DescribeAccessEntry",
+        "eks:DescribeAddon",
+        "eks:DescribeAddonConfiguration",
+        "eks:DescribeAddonVersions",
+        "eks:DescribeCluster",
+        "eks:DescribeNodegroup",
+        "eks:ListAccessEntries",
+        "eks:ListAddons",
+        "eks:ListAssociatedAccessPolicies",
+        "eks:ListClusters",
+        "eks:ListNodegroups",
+        "eks:ListTagsForResource",
+    ],
+    IamRead: [
+        "iam:GetOpenIDConnectProvider",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole",
+        "iam:ListOpenIDConnectProviders",
+        "iam:ListRolePolicies",
+        "iam:ListRoleTags",
+    ],
+    Ec2Read: ["ec2:Describe*"],
+    KmsRead: [
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListAliases",
+        "kms:ListResourceTags",
+    ],
+    LogsRead: ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
+};
+
+/** The public SSM parameters of the EKS-optimized AMIs, in any region and partition. */
+export const EKS_AMI_PARAMETERS = "arn:*:ssm:*::parameter/aws/service/eks/optimized-ami/*";
+
+/**
+ * The inline policy of the read-only role: `PREVIEW_READ_ACTIONS` on any
+ * resource (these reads have no finer resource scope worth keeping in step
+ * with the program), and the EKS AMI release parameters, only those.
+ */
+export function previewReadPolicy(): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            ...Object.entries(PREVIEW_READ_ACTIONS).map(([sid, actions]) => ({
+                Sid: sid,
+                Effect: "Allow" as const,
+                Action: [...actions],
+                Resource: "*",
+            })),
+            {
+                Sid: "EksAmiReleaseParameters",
+                Effect: "Allow",
+                Action: ["ssm:GetParameter", "ssm:GetParameters"],
+                Resource: EKS_AMI_PARAMETERS,
+            },
+        ],
+    };
+}
 
 /** The longest session, in seconds, a deploy role allows: an EKS update can run past an hour. */
 export const DEPLOY_MAX_SESSION_SECONDS = 7200;

@@ -1,7 +1,13 @@
 // The EKS entry point of the package (`<package>/eks`). It needs @pulumi/aws,
 // @pulumi/awsx and @pulumi/eks; the root entry point needs none of them.
 export { EksCluster, EKS_CLUSTER_TYPE } from "./eksCluster";
-export type { ClusterLogType, EksClusterArgs, NatStrategy, NodeGroupArgs } from "./eksClusterArgs";
+export type {
+    AddonVersionsArgs,
+    ClusterLogType,
+    EksClusterArgs,
+    NatStrategy,
+    NodeGroupArgs,
+} from "./eksClusterArgs";
 export { CLUSTER_LOG_TYPES, EKS_DEFAULTS } from "./eksClusterArgs";
 export {
     CLUSTER_ROLE,
@@ -12,6 +18,8 @@ export {
     SUBNET_TAGS,
 } from "./eksClusterConfig";
 export type { ResolvedEksCluster } from "./eksClusterConfig";
+export { amiReleaseParameter, NODE_AMI_TYPE, PINNED_ADDON_VERSIONS } from "./eksVersions";
+export type { NodeAddonVersions } from "./eksVersions";
 export {
     checkCapacity,
     CLUSTER_SYSTEM_PODS,

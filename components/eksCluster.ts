@@ -5,16 +5,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksClusterArgs } from "./eksClusterArgs";
 import {
-    accessEntries,
-    accessPolicyArn,
-    CLUSTER_ROLE,
-    managedPolicyArn,
-    NODE_ROLE,
-    resolveEksCluster,
-    ResolvedEksCluster,
-    serviceTrustPolicy,
-    SUBNET_TAGS,
-} from "./eksClusterConfig";
+    createAddon,
+    createCluster,
+    createLaunchTemplate,
+    createNodeGroup,
+    createRole,
+    createVpc,
+} from "./eksClusterParts";
+import { CLUSTER_ROLE, NODE_ROLE, resolveEksCluster, ResolvedEksCluster } from "./eksClusterConfig";
 
 /** The component's type token. */
 export const EKS_CLUSTER_TYPE = "orchestration:index:EksCluster";
@@ -22,10 +20,11 @@ export const EKS_CLUSTER_TYPE = "orchestration:index:EksCluster";
 /**
  * An EKS cluster ready for ScalableService: its own IAM roles (exactly the
  * seed's four policies), a dedicated VPC with nodes in private subnets, a
- * managed node group with IMDSv2 required, Secrets encrypted with a KMS key,
- * metrics-server (which HPAs read) and CoreDNS as EKS add-ons, access entries
- * for the listed admins and viewers, and a Kubernetes provider whose objects
- * wait for the node group.
+ * managed node group with IMDSv2 required that follows the cluster's
+ * Kubernetes version, Secrets encrypted with a KMS key, metrics-server (which
+ * HPAs read) and CoreDNS as EKS add-ons, the VPC CNI and kube-proxy at pinned
+ * versions, access entries for the listed admins and viewers, and a
+ * Kubernetes provider whose objects wait for the node group.
  *
  * Defaults are deliberate: STANDARD support (EXTENDED costs 6× as much),
  * access entries (`authenticationMode: API`), a public endpoint only for the
@@ -44,13 +43,13 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly secretsKey: aws.kms.Key;
     /** The `@pulumi/eks` cluster. */
     readonly cluster: eks.Cluster;
-    /** The node launch template: IMDSv2 required, encrypted gp3 root volume. */
+    /** The node launch template: IMDSv2 required, encrypted gp3 root volume, tagged instances and volumes. */
     readonly launchTemplate: aws.ec2.LaunchTemplate;
-    /** The managed node group, in the private subnets. */
+    /** The managed node group, in the private subnets, on the cluster's Kubernetes version. */
     readonly nodeGroup: eks.ManagedNodeGroup;
     /** metrics-server, as the EKS community add-on. HPAs should depend on it. */
     readonly metricsServer: aws.eks.Addon;
-    /** CoreDNS, as the EKS add-on, so it is upgraded with the cluster. */
+    /** CoreDNS, as the EKS add-on, at the default version for the cluster's Kubernetes version. */
     readonly coreDns: aws.eks.Addon;
     /** A Kubernetes provider for this cluster; pass it to every Kubernetes resource. */
     readonly provider: k8s.Provider;
@@ -65,32 +64,14 @@ export class EksCluster extends pulumi.ComponentResource {
         const settings = resolveEksCluster(name, args);
         super(EKS_CLUSTER_TYPE, name, {}, opts);
         this.settings = settings;
-        const parent = { parent: this };
-        const protect = { parent: this, protect: settings.protect };
         const tags = settings.tags;
-        const partition = aws.getPartitionOutput({}, parent).partition;
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
 
         // IAM: exactly the seed's roles and policies.
-        const attachRole = (suffix: string, spec: typeof CLUSTER_ROLE | typeof NODE_ROLE) => {
-            const role = new aws.iam.Role(
-                `${name}-${suffix}`,
-                { assumeRolePolicy: serviceTrustPolicy(spec.service, [...spec.actions]), tags },
-                parent,
-            );
-            for (const policy of spec.policies) {
-                new aws.iam.RolePolicyAttachment(
-                    `${name}-${suffix}-${policy}`,
-                    {
-                        role: role.name,
-                        policyArn: partition.apply((p) => managedPolicyArn(p, policy)),
-                    },
-                    parent,
-                );
-            }
-            return role;
-        };
-        this.clusterRole = attachRole("cluster-role", CLUSTER_ROLE);
-        this.nodeRole = attachRole("node-role", NODE_ROLE);
+        const clusterRole = createRole(this, `${name}-cluster-role`, CLUSTER_ROLE, partition, tags);
+        const nodeRole = createRole(this, `${name}-node-role`, NODE_ROLE, partition, tags);
+        this.clusterRole = clusterRole.role;
+        this.nodeRole = nodeRole.role;
 
         this.secretsKey = new aws.kms.Key(
             `${name}-secrets`,
@@ -100,136 +81,35 @@ export class EksCluster extends pulumi.ComponentResource {
                 deletionWindowInDays: 30,
                 tags,
             },
-            protect,
+            { parent: this, protect: settings.protect },
         );
+        this.vpc = createVpc(this, name, settings);
+        this.cluster = createCluster(this, name, settings, {
+            vpc: this.vpc,
+            role: clusterRole,
+            secretsKey: this.secretsKey,
+            partition,
+        });
+        this.launchTemplate = createLaunchTemplate(this, name, settings);
+        this.nodeGroup = createNodeGroup(this, name, settings, {
+            cluster: this.cluster,
+            vpc: this.vpc,
+            role: nodeRole,
+            launchTemplate: this.launchTemplate,
+        });
 
-        // Network: a dedicated VPC, never the account's default one.
-        this.vpc = new awsx.ec2.Vpc(
-            `${name}-vpc`,
-            {
-                cidrBlock: settings.vpcCidr,
-                numberOfAvailabilityZones: settings.availabilityZones,
-                natGateways: { strategy: settings.natGateways },
-                subnetStrategy: "Auto",
-                subnetSpecs: [
-                    { type: "Public", tags: { ...tags, ...SUBNET_TAGS.public } },
-                    { type: "Private", tags: { ...tags, ...SUBNET_TAGS.private } },
-                ],
-                enableDnsHostnames: true,
-                enableDnsSupport: true,
-                tags,
-            },
-            parent,
-        );
-
-        this.cluster = new eks.Cluster(
+        // Add-ons that need nodes to run on. metrics-server: EKS ships none, and
+        // without it every HPA shows <unknown>. CoreDNS: without the default node
+        // group, @pulumi/eks leaves the bootstrap copy unmanaged.
+        const addonDeps = { cluster: this.cluster, nodeGroup: this.nodeGroup, tags };
+        this.metricsServer = createAddon(
+            this,
             name,
-            {
-                name: settings.clusterName,
-                version: settings.kubernetesVersion,
-                upgradePolicy: { supportType: "STANDARD" },
-                authenticationMode: eks.AuthenticationMode.Api,
-                serviceRole: this.clusterRole,
-                skipDefaultNodeGroup: true,
-                vpcId: this.vpc.vpcId,
-                publicSubnetIds: this.vpc.publicSubnetIds,
-                privateSubnetIds: this.vpc.privateSubnetIds,
-                nodeAssociatePublicIpAddress: false,
-                endpointPrivateAccess: true,
-                endpointPublicAccess: settings.endpointPublicAccess,
-                ...(settings.endpointPublicAccess
-                    ? { publicAccessCidrs: settings.publicAccessCidrs }
-                    : {}),
-                encryptionConfigKeyArn: this.secretsKey.arn,
-                enabledClusterLogTypes: settings.clusterLogTypes,
-                createOidcProvider: true,
-                accessEntries: accessEntries(
-                    settings.clusterAdmins,
-                    settings.clusterViewers,
-                    (policy) => partition.apply((p) => accessPolicyArn(p, policy)),
-                ),
-                // Enforce the NetworkPolicies every ScalableService creates.
-                vpcCniOptions: { enableNetworkPolicy: true },
-                deletionProtection: settings.protect,
-                tags,
-            },
-            protect,
+            "metrics-server",
+            settings.metricsServerVersion,
+            addonDeps,
         );
-
-        // Nodes: IMDSv2 only, with a hop limit of 1 so pods can't borrow the
-        // node's credentials (they get their own through IRSA).
-        this.launchTemplate = new aws.ec2.LaunchTemplate(
-            `${name}-nodes`,
-            {
-                description: `Nodes of EKS cluster ${settings.clusterName}`,
-                updateDefaultVersion: true,
-                metadataOptions: {
-                    httpEndpoint: "enabled",
-                    httpTokens: "required",
-                    httpPutResponseHopLimit: 1,
-                },
-                blockDeviceMappings: [
-                    {
-                        deviceName: "/dev/xvda",
-                        ebs: {
-                            volumeSize: settings.nodeGroup.diskSizeGb,
-                            volumeType: "gp3",
-                            encrypted: "true",
-                            deleteOnTermination: "true",
-                        },
-                    },
-                ],
-                tags,
-            },
-            parent,
-        );
-        this.nodeGroup = new eks.ManagedNodeGroup(
-            `${name}-nodes`,
-            {
-                cluster: this.cluster,
-                nodeRole: this.nodeRole,
-                subnetIds: this.vpc.privateSubnetIds,
-                instanceTypes: settings.nodeGroup.instanceTypes,
-                scalingConfig: {
-                    minSize: settings.nodeGroup.minSize,
-                    desiredSize: settings.nodeGroup.desiredSize,
-                    maxSize: settings.nodeGroup.maxSize,
-                },
-                launchTemplate: {
-                    id: this.launchTemplate.id,
-                    version: this.launchTemplate.latestVersion.apply(String),
-                },
-                tags,
-            },
-            protect,
-        );
-
-        // Add-ons that need nodes to run on, so they wait for the node group.
-        // metrics-server: EKS ships none, and without it every HPA shows <unknown>.
-        // CoreDNS: without the default node group, @pulumi/eks leaves the bootstrap
-        // copy unmanaged; as an add-on it is upgraded with the cluster.
-        const addon = (addonName: string, addonVersion: string | undefined) =>
-            new aws.eks.Addon(
-                `${name}-${addonName}`,
-                {
-                    clusterName: settings.clusterName,
-                    addonName,
-                    ...(addonVersion ? { addonVersion } : {}),
-                    resolveConflictsOnCreate: "OVERWRITE",
-                    resolveConflictsOnUpdate: "PRESERVE",
-                    tags,
-                },
-                {
-                    parent: this,
-                    dependsOn: [this.cluster, this.nodeGroup],
-                    // The cluster's name is a plain value, so a replaced cluster would
-                    // leave the add-on's state pointing at the old one. Its OIDC
-                    // issuer is unique per cluster: a new one recreates the add-on.
-                    replacementTrigger: this.cluster.oidcIssuer,
-                },
-            );
-        this.metricsServer = addon("metrics-server", settings.metricsServerVersion);
-        this.coreDns = addon("coredns", undefined);
+        this.coreDns = createAddon(this, name, "coredns", undefined, addonDeps);
 
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
         // Objects deployed through the provider wait for nodes to run on.

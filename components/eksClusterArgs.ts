@@ -37,6 +37,27 @@ export interface NodeGroupArgs {
      * @default 20
      */
     diskSizeGb?: number;
+    /**
+     * The EKS-optimized Amazon Linux 2023 AMI release the nodes run, such as
+     * `1.35.3-20260601`; it must match the cluster's Kubernetes version. Pin it
+     * to roll nodes only when you change it.
+     * @default the latest release for the cluster's version, read from its public SSM parameter at every preview and update, so nodes roll onto AMI patches at the next `pulumi up` after AWS publishes them
+     */
+    amiReleaseVersion?: string;
+}
+
+/** Versions of the add-ons that run on every node. */
+export interface AddonVersionsArgs {
+    /**
+     * The `vpc-cni` add-on version.
+     * @default the `PINNED_ADDON_VERSIONS` entry for the cluster's Kubernetes version
+     */
+    vpcCni?: string;
+    /**
+     * The `kube-proxy` add-on version; its minor version must be the cluster's.
+     * @default the `PINNED_ADDON_VERSIONS` entry for the cluster's Kubernetes version
+     */
+    kubeProxy?: string;
 }
 
 /** Arguments of `EksCluster`. */
@@ -49,6 +70,8 @@ export interface EksClusterArgs {
     /**
      * Kubernetes version, pinned so upgrades are deliberate. 1.35 is in EKS standard support
      * until early 2027; STANDARD support upgrades a cluster automatically when it ends.
+     * The node group, its AMI release, kube-proxy, CoreDNS and metrics-server follow it:
+     * raising it upgrades the control plane first, then those.
      * @default "1.35"
      */
     kubernetesVersion?: string;
@@ -87,17 +110,28 @@ export interface EksClusterArgs {
      */
     clusterLogTypes?: ClusterLogType[];
     /**
-     * Guards the cluster against deletion: Pulumi `protect` on the EKS cluster,
-     * its KMS key and node group, plus EKS's own deletion protection.
+     * Guards what must survive against deletion and replacement: Pulumi
+     * `protect` on the EKS control plane (`aws:eks/cluster:Cluster`), the KMS
+     * key of its Secrets and the node group (`aws:eks/nodeGroup:NodeGroup`),
+     * with their `eks` components, plus EKS's own deletion protection. Nothing
+     * else is protected: access entries, add-ons, security groups, the OIDC
+     * provider, IAM and the VPC stay changeable. A change that replaces the node
+     * group (its instance types or subnets) needs `protect` off for that update.
      * @default false
      */
     protect?: boolean;
     /**
-     * EKS community add-on version for metrics-server, or undefined for the
-     * version EKS marks as default for the cluster's Kubernetes version.
-     * @default undefined
+     * EKS community add-on version for metrics-server.
+     * @default the version EKS marks as default for the cluster's Kubernetes version, resolved at every preview and update
      */
     metricsServerVersion?: string;
+    /**
+     * The VPC CNI and kube-proxy add-on versions. They run on every node, so
+     * they are pinned: a new build rolls out only when this or
+     * `PINNED_ADDON_VERSIONS` changes.
+     * @default see `AddonVersionsArgs`
+     */
+    addonVersions?: AddonVersionsArgs;
     /**
      * IAM role or user ARNs given cluster-admin through EKS access entries:
      * operators, and a pipeline that didn't create the cluster. Don't list the

@@ -6,6 +6,8 @@ import {
     NatStrategy,
 } from "./eksClusterArgs";
 import { maxPodsPerNode } from "./capacity";
+import { checkAmiReleaseVersion, NodeAddonVersions, resolveNodeAddonVersions } from "./eksVersions";
+import type { ChildAlias } from "./eksChildOptions";
 import { IssueCollector, isIntInRange } from "./validation";
 
 /**
@@ -28,7 +30,11 @@ export interface ResolvedEksCluster {
         desiredSize: number;
         maxSize: number;
         diskSizeGb: number;
+        /** A pinned AMI release, or undefined to follow the latest for the cluster's version. */
+        amiReleaseVersion?: string;
     };
+    /** The pinned VPC CNI and kube-proxy versions. */
+    addonVersions: NodeAddonVersions;
     clusterLogTypes: ClusterLogType[];
     protect: boolean;
     metricsServerVersion?: string;
@@ -218,14 +224,15 @@ export function resolveEksCluster(
     };
     const clusterAdmins = principals("clusterAdmins");
     const clusterViewers = principals("clusterViewers");
-    for (const arn of clusterAdmins.filter((a) => clusterViewers.includes(a))) {
-        check(
-            false,
-            "clusterViewers",
-            arn,
-            `is also in '${fieldName("clusterAdmins")}'; a principal has one access entry`,
-        );
+    checkPrincipals(clusterAdmins, clusterViewers, check, fieldName);
+
+    const amiReleaseVersion = ng.amiReleaseVersion;
+    if (amiReleaseVersion !== undefined) {
+        checkAmiReleaseVersion(amiReleaseVersion, kubernetesVersion, check, fieldName);
     }
+    const addonVersions = K8S_VERSION.test(kubernetesVersion)
+        ? resolveNodeAddonVersions(kubernetesVersion, args.addonVersions ?? {}, check, fieldName)
+        : undefined;
 
     issues.throwIfAny(subject);
     return {
@@ -236,7 +243,15 @@ export function resolveEksCluster(
         availabilityZones,
         natGateways,
         vpcCidr,
-        nodeGroup: { instanceTypes, minSize, desiredSize, maxSize, diskSizeGb },
+        nodeGroup: {
+            instanceTypes,
+            minSize,
+            desiredSize,
+            maxSize,
+            diskSizeGb,
+            ...(amiReleaseVersion !== undefined ? { amiReleaseVersion } : {}),
+        },
+        addonVersions: addonVersions!,
         clusterLogTypes,
         protect: args.protect ?? d.protect,
         metricsServerVersion: args.metricsServerVersion,
@@ -244,6 +259,50 @@ export function resolveEksCluster(
         clusterViewers,
         tags: { ...(args.tags ?? {}) },
     };
+}
+
+/**
+ * A principal has one access entry: refuses one listed in both lists or twice
+ * in one, and two whose entry keys would collide.
+ */
+function checkPrincipals(
+    admins: string[],
+    viewers: string[],
+    check: (ok: boolean, path: string, value: unknown, reason: string) => boolean,
+    fieldName: (path: string) => string,
+): void {
+    for (const arn of admins.filter((a) => viewers.includes(a))) {
+        check(
+            false,
+            "clusterViewers",
+            arn,
+            `is also in '${fieldName("clusterAdmins")}'; a principal has one access entry, so list it in one of them`,
+        );
+    }
+    // Within one list: the same ARN twice, or two ARNs whose keys collide.
+    const lists = [
+        ["clusterAdmins", admins],
+        ["clusterViewers", viewers],
+    ] as const;
+    const seen = new Map<string, { arn: string; field: string }>();
+    for (const [field, list] of lists) {
+        list.forEach((arn, i) => {
+            const key = principalKey(arn);
+            const earlier = seen.get(key);
+            seen.set(key, { arn, field });
+            if (earlier === undefined || (earlier.arn === arn && earlier.field !== field)) {
+                return; // new, or in both lists (reported above)
+            }
+            check(
+                false,
+                `${field}[${i}]`,
+                arn,
+                earlier.arn === arn
+                    ? "is listed twice"
+                    : `has the same access entry key ("${key}") as ${JSON.stringify(earlier.arn)}`,
+            );
+        });
+    }
 }
 
 /** True when every instance type is in the max-pods table. */
@@ -297,10 +356,35 @@ export function accessPolicyArn(partition: string, policy: string): string {
     return `arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
 }
 
+/** The access a principal gets. */
+export type Access = keyof typeof ACCESS_POLICIES;
+
 /**
- * Access entries for `@pulumi/eks`: one per principal, keyed by access, account
- * and principal path (unique, and stable when the list is reordered),
- * cluster-wide scope.
+ * The key of a principal's access entry: its account and path, such as
+ * `123456789012-role-ops`. Keyed by principal, never by access, so moving a
+ * principal between admins and viewers updates its one entry (EKS allows one
+ * per principal) and swaps only the policy association.
+ */
+export function principalKey(arn: string): string {
+    return arn
+        .split(":")
+        .slice(4)
+        .join("-")
+        .replace(/[^A-Za-z0-9-]/g, "-");
+}
+
+/** Every principal with its access, admins first. */
+function principalAccess(admins: string[], viewers: string[]): Array<[string, Access]> {
+    return [
+        ...admins.map((arn) => [arn, "admin"] as [string, Access]),
+        ...viewers.map((arn) => [arn, "view"] as [string, Access]),
+    ];
+}
+
+/**
+ * Access entries for `@pulumi/eks`: one per principal, keyed by principal
+ * (stable when the lists are reordered or a principal changes lists), with one
+ * cluster-wide policy association named by its access.
  * `policyArn` turns a policy name into its ARN (the partition is known late).
  */
 export function accessEntries<T>(
@@ -308,13 +392,9 @@ export function accessEntries<T>(
     viewers: string[],
     policyArn: (policy: string) => T,
 ) {
-    const entry = (access: keyof typeof ACCESS_POLICIES, arn: string) =>
-        [
-            `${access}-${arn
-                .split(":")
-                .slice(4)
-                .join("-")
-                .replace(/[^A-Za-z0-9-]/g, "-")}`,
+    return Object.fromEntries(
+        principalAccess(admins, viewers).map(([arn, access]) => [
+            principalKey(arn),
             {
                 principalArn: arn,
                 accessPolicies: {
@@ -324,11 +404,57 @@ export function accessEntries<T>(
                     },
                 },
             },
-        ] as const;
-    return Object.fromEntries([
-        ...admins.map((a) => entry("admin", a)),
-        ...viewers.map((v) => entry("view", v)),
-    ]);
+        ]),
+    );
+}
+
+/**
+ * The names 0.1.0 gave the access entries of `eks.Cluster` `name` (keyed by
+ * access, then principal) and their policy associations, by today's names.
+ * As aliases they let an upgrade keep each entry instead of creating a second
+ * one for the same principal, which EKS refuses. Assumes each principal has
+ * the access it had under 0.1.0: upgrade first, then move principals.
+ */
+export function accessEntryAliases(
+    name: string,
+    admins: string[],
+    viewers: string[],
+): Record<string, ChildAlias> {
+    const aliases: Record<string, ChildAlias> = {};
+    for (const [arn, access] of principalAccess(admins, viewers)) {
+        const entry = `${name}-${principalKey(arn)}`;
+        const was = `${name}-${access}-${principalKey(arn)}`;
+        aliases[entry] = { name: was };
+        aliases[`${entry}-${access}`] = {
+            name: `${was}-${access}`,
+            parent: { name: entry, was },
+        };
+    }
+    return aliases;
+}
+
+/** What a node launch template tags: EC2 applies the tags when it launches each. */
+export const LAUNCH_TEMPLATE_TAGGED_RESOURCES = [
+    "instance",
+    "volume",
+    "network-interface",
+] as const;
+
+/**
+ * The launch template's `tagSpecifications`: the stack's tags on every
+ * instance, volume and network interface, for cost allocation. None when there
+ * are no tags (EC2 refuses an empty tag specification).
+ */
+export function launchTemplateTagSpecifications(
+    tags: Record<string, string>,
+): Array<{ resourceType: string; tags: Record<string, string> }> | undefined {
+    if (Object.keys(tags).length === 0) {
+        return undefined;
+    }
+    return LAUNCH_TEMPLATE_TAGGED_RESOURCES.map((resourceType) => ({
+        resourceType,
+        tags: { ...tags },
+    }));
 }
 
 /** Subnet tags the AWS load balancer integrations use to place public and internal load balancers. */

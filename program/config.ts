@@ -165,7 +165,10 @@ export const APP_DEFAULTS: AppSettings = {
     targetCpuUtilization: 70,
     proxyServiceType: "LoadBalancer",
     backendImage: "stefanprodan/podinfo:6.7.1",
-    proxyImage: "nginxinc/nginx-unprivileged:1.27-alpine",
+    // nginx's stable line (1.27 has ended). A tag, not a digest: no registry is
+    // reachable where this is built, so no digest could be verified; operators
+    // pin one with `orchestration:proxyImage` (repo:tag@sha256:...).
+    proxyImage: "nginxinc/nginx-unprivileged:1.28-alpine",
 };
 
 function readApp(r: Reader): AppSettings {

@@ -11,7 +11,10 @@ import {
     environmentSubject,
     githubSetupCommands,
     githubTrustPolicy,
+    EKS_AMI_PARAMETERS,
     loadBootstrapSettings,
+    PolicyDocument,
+    previewReadPolicy,
     pullRequestSubject,
     readOnlyTrustPolicy,
     stateAccessPolicy,
@@ -26,6 +29,8 @@ import {
     settleRegistrations,
     valueOf,
 } from "../components/testing";
+import { amiReleaseParameter } from "../components/eksVersions";
+import { evaluateStack } from "./stacks";
 
 /**
  * The bootstrap stack (bootstrap/): the trust policies and config validation
@@ -166,7 +171,7 @@ describe("bootstrap: trust policies and validation (pure)", () => {
                 namePrefix: "orchestration",
                 existingOidcProviderArn: undefined,
                 deployPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
-                readOnlyPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+                readOnlyPolicyArns: ["arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"],
                 createStateBackend: false,
                 stateBucketName: undefined,
             },
@@ -350,6 +355,7 @@ describe("bootstrap: the program (under mocks)", () => {
         assert.deepEqual(mocks.typeCounts(), {
             "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
             "aws:iam/role:Role": 4,
+            "aws:iam/rolePolicy:RolePolicy": 1,
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
         });
     });
@@ -418,7 +424,7 @@ describe("bootstrap: the program (under mocks)", () => {
             "orchestration-deploy-dev arn:aws:iam::aws:policy/AdministratorAccess",
             "orchestration-deploy-prod arn:aws:iam::aws:policy/AdministratorAccess",
             "orchestration-deploy-staging arn:aws:iam::aws:policy/AdministratorAccess",
-            "orchestration-readonly arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "orchestration-readonly arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
         ]);
         assert.deepEqual(
             await attached({
@@ -438,6 +444,64 @@ describe("bootstrap: the program (under mocks)", () => {
                 "shop-readonly arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
             ],
         );
+    });
+
+    it("gives the read-only role view-only access plus exactly the reads a preview needs, and no data", async () => {
+        const { mocks } = await bootstrap();
+        const inline = mocks.one("aws:iam/rolePolicy:RolePolicy", "readonly-preview");
+        assert.equal(inline.inputs.role, "readonly-id");
+        const policy = JSON.parse(inline.inputs.policy) as PolicyDocument;
+        assert.deepEqual(policy, previewReadPolicy());
+        const actions = policy.Statement.flatMap((st) => st.Action as string[]);
+        for (const action of actions) {
+            assert.match(action, /^(eks|iam|ec2|kms|logs|ssm):(Describe|Get|List)[A-Za-z*]*$/);
+        }
+        assert.deepEqual(
+            actions.filter((a) => /^(s3|dynamodb|secretsmanager):/.test(a)),
+            [],
+        );
+        // Parameters only under the EKS AMI path.
+        const ssm = policy.Statement.filter((st) =>
+            (st.Action as string[]).some((a) => a.startsWith("ssm:")),
+        );
+        assert.deepEqual(
+            ssm.map((st) => st.Resource),
+            [EKS_AMI_PARAMETERS],
+        );
+    });
+
+    it("covers every AWS service the prod stack's resources and invokes read", async () => {
+        const { mocks } = await evaluateStack("prod");
+        // A type's service: aws:<module>/..., and what the remote components hold.
+        const REMOTE: Record<string, string[]> = {
+            eks: ["eks", "ec2", "iam"],
+            awsx: ["ec2"],
+        };
+        const services = new Set<string>();
+        for (const r of mocks.resources) {
+            const [pkg, module] = r.type.split(":");
+            if (pkg === "aws") {
+                services.add(module.split("/")[0]);
+            }
+            for (const s of REMOTE[pkg] ?? []) {
+                services.add(s);
+            }
+        }
+        services.add("ssm"); // the AMI release parameter (EksCluster's node group)
+        const covered = new Set(
+            previewReadPolicy().Statement.flatMap((st) =>
+                (st.Action as string[]).map((a) => a.split(":")[0]),
+            ),
+        );
+        assert.deepEqual(
+            [...services].filter((s) => !covered.has(s)),
+            [],
+        );
+        const parameter = amiReleaseParameter("1.35");
+        const pattern = new RegExp(
+            `^${EKS_AMI_PARAMETERS.split("::parameter")[1].replace(/\*/g, ".*")}$`,
+        );
+        assert.match(parameter, pattern);
     });
 
     it("reuses the account's existing GitHub OIDC provider when given one", async () => {
@@ -527,6 +591,7 @@ describe("bootstrap: the program (under mocks)", () => {
         const statePolicies = Object.fromEntries(
             mocks
                 .ofType("aws:iam/rolePolicy:RolePolicy")
+                .filter((p) => p.name.endsWith("-state"))
                 .map((p) => [p.inputs.role, JSON.parse(p.inputs.policy)]),
         );
         assert.deepEqual(Object.keys(statePolicies).sort(), [

@@ -5,11 +5,14 @@ import { parse } from "yaml";
 import { EKS_DEFAULTS, EksClusterArgs } from "../components/eksClusterArgs";
 import {
     accessEntries,
+    accessEntryAliases,
     accessPolicyArn,
+    launchTemplateTagSpecifications,
     managedPolicyArn,
     resolveEksCluster,
     serviceTrustPolicy,
 } from "../components/eksClusterConfig";
+import { amiReleaseParameter, PINNED_ADDON_VERSIONS } from "../components/eksVersions";
 import { APP_DEFAULTS } from "../program/config";
 import { ROOT } from "./stacks";
 
@@ -104,7 +107,7 @@ describe("EKS access entries (pure)", () => {
             (p) => accessPolicyArn("aws", p),
         );
         assert.deepEqual(entries, {
-            "admin-123456789012-role-platform-admins": {
+            "123456789012-role-platform-admins": {
                 principalArn: "arn:aws:iam::123456789012:role/platform-admins",
                 accessPolicies: {
                     admin: {
@@ -114,7 +117,7 @@ describe("EKS access entries (pure)", () => {
                     },
                 },
             },
-            "view-123456789012-role-gh-preview": {
+            "123456789012-role-gh-preview": {
                 principalArn: "arn:aws:iam::123456789012:role/gh/preview",
                 accessPolicies: {
                     view: {
@@ -124,6 +127,106 @@ describe("EKS access entries (pure)", () => {
                 },
             },
         });
+    });
+});
+
+describe("EKS day-2 settings (pure)", () => {
+    const ops = "arn:aws:iam::123456789012:role/ops";
+    const refused = (extra: EksClusterArgs, fragment: string) =>
+        assert.throws(
+            () => resolveEksCluster("platform", { ...ok, ...extra }),
+            (err: Error) => err.message.includes(fragment),
+            fragment,
+        );
+
+    it("refuses a principal in both lists or twice in one, and two whose entry keys collide", () => {
+        refused(
+            { clusterAdmins: [ops], clusterViewers: [ops] },
+            `'clusterViewers' ("${ops}") is also in 'clusterAdmins'; a principal has one access entry`,
+        );
+        refused({ clusterViewers: [ops, ops] }, `'clusterViewers[1]' ("${ops}") is listed twice`);
+        refused({ clusterAdmins: [ops, ops] }, `'clusterAdmins[1]' ("${ops}") is listed twice`);
+        refused(
+            {
+                clusterAdmins: [
+                    "arn:aws:iam::123456789012:role/team.ops",
+                    "arn:aws:iam::123456789012:role/team_ops",
+                ],
+            },
+            `'clusterAdmins[1]' ("arn:aws:iam::123456789012:role/team_ops") has the same access entry key ("123456789012-role-team-ops") as "arn:aws:iam::123456789012:role/team.ops"`,
+        );
+    });
+
+    it("names each entry and association's 0.1.0 name, keyed then by access", () => {
+        assert.deepEqual(accessEntryAliases("platform", [ops], []), {
+            "platform-123456789012-role-ops": { name: "platform-admin-123456789012-role-ops" },
+            "platform-123456789012-role-ops-admin": {
+                name: "platform-admin-123456789012-role-ops-admin",
+                parent: {
+                    name: "platform-123456789012-role-ops",
+                    was: "platform-admin-123456789012-role-ops",
+                },
+            },
+        });
+    });
+
+    it("pins the VPC CNI and kube-proxy from the table, and refuses a version the table lacks or a mismatched kube-proxy", () => {
+        assert.deepEqual(
+            resolveEksCluster("platform", ok).addonVersions,
+            PINNED_ADDON_VERSIONS["1.35"],
+        );
+        refused(
+            { kubernetesVersion: "1.36" },
+            `'kubernetesVersion' ("1.36") has no pinned VPC CNI and kube-proxy versions (pinned: 1.34, 1.35); set 'addonVersions.vpcCni' and 'addonVersions.kubeProxy'`,
+        );
+        refused(
+            { addonVersions: { kubeProxy: "v1.34.6-eksbuild.2" } },
+            `'addonVersions.kubeProxy' ("v1.34.6-eksbuild.2") must be a kube-proxy for the cluster's Kubernetes version ('kubernetesVersion' is "1.35")`,
+        );
+        refused(
+            { addonVersions: { vpcCni: "latest" } },
+            `'addonVersions.vpcCni' ("latest") must be an EKS add-on version`,
+        );
+        const v136 = resolveEksCluster("platform", {
+            ...ok,
+            kubernetesVersion: "1.36",
+            addonVersions: { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.36.0-eksbuild.1" },
+        });
+        assert.deepEqual(v136.addonVersions, {
+            vpcCni: "v1.22.4-eksbuild.3",
+            kubeProxy: "v1.36.0-eksbuild.1",
+        });
+    });
+
+    it("refuses a pinned AMI release of another Kubernetes version", () => {
+        refused(
+            { nodeGroup: { amiReleaseVersion: "1.34.6-20260601" } },
+            `'nodeGroup.amiReleaseVersion' ("1.34.6-20260601") must be a release for the cluster's Kubernetes version ('kubernetesVersion' is "1.35")`,
+        );
+        refused(
+            { nodeGroup: { amiReleaseVersion: "latest" } },
+            `'nodeGroup.amiReleaseVersion' ("latest") must be an EKS AMI release version`,
+        );
+        assert.equal(
+            resolveEksCluster("platform", {
+                ...ok,
+                nodeGroup: { amiReleaseVersion: "1.35.3-20260601" },
+            }).nodeGroup.amiReleaseVersion,
+            "1.35.3-20260601",
+        );
+        assert.equal(
+            amiReleaseParameter("1.35"),
+            "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version",
+        );
+    });
+
+    it("tags instances, volumes and network interfaces, and sends nothing without tags", () => {
+        assert.deepEqual(launchTemplateTagSpecifications({ stack: "prod" }), [
+            { resourceType: "instance", tags: { stack: "prod" } },
+            { resourceType: "volume", tags: { stack: "prod" } },
+            { resourceType: "network-interface", tags: { stack: "prod" } },
+        ]);
+        assert.equal(launchTemplateTagSpecifications({}), undefined);
     });
 });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { eksConfigKey, loadStackConfig } from "../program/config";
+import { APP_DEFAULTS, eksConfigKey, loadStackConfig } from "../program/config";
 import { OPERATOR_CONFIG, stackConfig } from "./stacks";
 
 /** A lookup over a stack's config as the engine would serialize it (JSON for non-strings). */
@@ -25,7 +25,7 @@ describe("stack config (pure)", () => {
             targetCpuUtilization: 70,
             proxyServiceType: "LoadBalancer",
             backendImage: "stefanprodan/podinfo:6.7.1",
-            proxyImage: "nginxinc/nginx-unprivileged:1.27-alpine",
+            proxyImage: "nginxinc/nginx-unprivileged:1.28-alpine",
         });
         assert.deepEqual(cfg.eks, {
             clusterName: "orchestration-dev",
@@ -42,6 +42,7 @@ describe("stack config (pure)", () => {
                 maxSize: 3,
                 diskSizeGb: 20,
             },
+            addonVersions: { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.35.3-eksbuild.29" },
             clusterLogTypes: [],
             protect: false,
             metricsServerVersion: undefined,
@@ -51,6 +52,18 @@ describe("stack config (pure)", () => {
             region: "us-west-2",
         });
         assert.deepEqual(cfg.warnings, []);
+    });
+
+    it("runs the proxy on nginx's stable line by default, and takes an image pinned by digest", () => {
+        // 1.27 has ended; 1.28 is the stable line (1.29 the mainline).
+        assert.equal(APP_DEFAULTS.proxyImage, "nginxinc/nginx-unprivileged:1.28-alpine");
+        const pinned = `nginxinc/nginx-unprivileged:1.28-alpine@sha256:${"0".repeat(64)}`;
+        const cfg = loadStackConfig(
+            "local",
+            "orchestration",
+            lookup({ ...stackConfig("local"), "orchestration:proxyImage": pinned }),
+        );
+        assert.equal(cfg.app.proxyImage, pinned);
     });
 
     it("reads local without any AWS settings, and an empty kubeContext as the current context", () => {

@@ -119,6 +119,13 @@ function eksCluster(name: string, inputs: State): State {
         oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${issuer}`,
         clusterSecurityGroupId: `sg-${name}-cluster`,
         nodeSecurityGroupId: `sg-${name}-node`,
+        // The underlying aws.eks.Cluster, as the outputs of a resource reference.
+        eksCluster: {
+            name: clusterName,
+            version: inputs.version,
+            arn: `arn:aws:eks:${MOCK_REGION}:${MOCK_ACCOUNT}:cluster/${clusterName}`,
+            endpoint: kubeconfig.clusters[0].cluster.server,
+        },
     };
 }
 

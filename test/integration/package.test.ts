@@ -93,11 +93,13 @@ describe("the packed package, installed into a fresh consumer project", function
         }
     });
 
-    it("holds only the library: compiled JavaScript, declarations, README, CHANGELOG and package.json", function () {
+    it("holds only the library: compiled JavaScript, declarations, README, CHANGELOG, LICENSE and package.json", function () {
         const files = run("tar", ["-tzf", tarball], work).trim().split("\n").sort();
         const outside = files.filter(
             (f) =>
-                !/^package\/(lib\/.+\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md)$/.test(f),
+                !/^package\/(lib\/.+\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(
+                    f,
+                ),
         );
         assert.deepEqual(outside, []);
         for (const required of [
@@ -106,9 +108,15 @@ describe("the packed package, installed into a fresh consumer project", function
             "package/lib/eks.js",
             "package/lib/testing/index.js",
             "package/CHANGELOG.md",
+            "package/LICENSE",
         ]) {
             assert.ok(files.includes(required), `${required} is missing from the tarball`);
         }
+        // The license the package declares, in full.
+        const shipped = run("tar", ["-xzOf", tarball, "package/LICENSE"], work);
+        assert.equal(shipped, fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8"));
+        assert.equal(pkg.license, "Apache-2.0");
+        assert.match(shipped, /Apache License\s+Version 2\.0, January 2004/);
     });
 
     it("installs with one copy of the Pulumi SDK and none of the cloud packages", function () {

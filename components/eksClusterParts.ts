@@ -1,0 +1,290 @@
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as eks from "@pulumi/eks";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    CLUSTER_PROTECTED_TYPES,
+    childOptionsTransform,
+    NODE_GROUP_PROTECTED_TYPES,
+} from "./eksChildOptions";
+import {
+    accessEntries,
+    accessEntryAliases,
+    accessPolicyArn,
+    CLUSTER_ROLE,
+    launchTemplateTagSpecifications,
+    managedPolicyArn,
+    NODE_ROLE,
+    ResolvedEksCluster,
+    serviceTrustPolicy,
+    SUBNET_TAGS,
+} from "./eksClusterConfig";
+import { amiReleaseParameter, NODE_AMI_TYPE } from "./eksVersions";
+
+/**
+ * The steps of `EksCluster`, one function per part of the platform. Each
+ * registers its resources as children of `parent` and returns them.
+ */
+
+/** An IAM role with its managed-policy attachments. */
+export interface RoleWithPolicies {
+    role: aws.iam.Role;
+    /** What uses the role depends on these, so destroy detaches them last. */
+    attachments: aws.iam.RolePolicyAttachment[];
+}
+
+/** A role trusted by one AWS service, with exactly the spec's managed policies. */
+export function createRole(
+    parent: pulumi.Resource,
+    name: string,
+    spec: typeof CLUSTER_ROLE | typeof NODE_ROLE,
+    partition: pulumi.Output<string>,
+    tags: Record<string, string>,
+): RoleWithPolicies {
+    const role = new aws.iam.Role(
+        name,
+        { assumeRolePolicy: serviceTrustPolicy(spec.service, [...spec.actions]), tags },
+        { parent },
+    );
+    const attachments = spec.policies.map(
+        (policy) =>
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${policy}`,
+                {
+                    role: role.name,
+                    policyArn: partition.apply((p) => managedPolicyArn(p, policy)),
+                },
+                { parent },
+            ),
+    );
+    return { role, attachments };
+}
+
+/** A dedicated VPC, never the account's default one, with subnets tagged for load balancers. */
+export function createVpc(
+    parent: pulumi.Resource,
+    name: string,
+    s: ResolvedEksCluster,
+): awsx.ec2.Vpc {
+    return new awsx.ec2.Vpc(
+        `${name}-vpc`,
+        {
+            cidrBlock: s.vpcCidr,
+            numberOfAvailabilityZones: s.availabilityZones,
+            natGateways: { strategy: s.natGateways },
+            subnetStrategy: "Auto",
+            subnetSpecs: [
+                { type: "Public", tags: { ...s.tags, ...SUBNET_TAGS.public } },
+                { type: "Private", tags: { ...s.tags, ...SUBNET_TAGS.private } },
+            ],
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            tags: s.tags,
+        },
+        { parent },
+    );
+}
+
+/** What the cluster is built from. */
+export interface ClusterInputs {
+    vpc: awsx.ec2.Vpc;
+    role: RoleWithPolicies;
+    secretsKey: aws.kms.Key;
+    partition: pulumi.Output<string>;
+}
+
+/**
+ * The `@pulumi/eks` cluster: API authentication with access entries keyed by
+ * principal, the pinned VPC CNI and kube-proxy, and protection narrowed to the
+ * control plane (see `childOptionsTransform`).
+ */
+export function createCluster(
+    parent: pulumi.Resource,
+    name: string,
+    s: ResolvedEksCluster,
+    inputs: ClusterInputs,
+): eks.Cluster {
+    const { vpc, partition } = inputs;
+    return new eks.Cluster(
+        name,
+        {
+            name: s.clusterName,
+            version: s.kubernetesVersion,
+            upgradePolicy: { supportType: "STANDARD" },
+            authenticationMode: eks.AuthenticationMode.Api,
+            serviceRole: inputs.role.role,
+            skipDefaultNodeGroup: true,
+            vpcId: vpc.vpcId,
+            publicSubnetIds: vpc.publicSubnetIds,
+            privateSubnetIds: vpc.privateSubnetIds,
+            nodeAssociatePublicIpAddress: false,
+            endpointPrivateAccess: true,
+            endpointPublicAccess: s.endpointPublicAccess,
+            ...(s.endpointPublicAccess ? { publicAccessCidrs: s.publicAccessCidrs } : {}),
+            encryptionConfigKeyArn: inputs.secretsKey.arn,
+            enabledClusterLogTypes: s.clusterLogTypes,
+            createOidcProvider: true,
+            accessEntries: accessEntries(s.clusterAdmins, s.clusterViewers, (policy) =>
+                partition.apply((p) => accessPolicyArn(p, policy)),
+            ),
+            // Enforce the NetworkPolicies every ScalableService creates.
+            vpcCniOptions: { enableNetworkPolicy: true, addonVersion: s.addonVersions.vpcCni },
+            kubeProxyAddonOptions: { version: s.addonVersions.kubeProxy },
+            deletionProtection: s.protect,
+            tags: s.tags,
+        },
+        {
+            parent,
+            protect: s.protect,
+            // Destroy deletes the cluster before it detaches the cluster role's policy.
+            dependsOn: inputs.role.attachments,
+            transforms: [
+                childOptionsTransform({
+                    protect: s.protect,
+                    protectedTypes: CLUSTER_PROTECTED_TYPES,
+                    aliases: accessEntryAliases(name, s.clusterAdmins, s.clusterViewers),
+                }),
+            ],
+        },
+    );
+}
+
+/** The nodes' launch template: IMDSv2 with a hop limit of 1, an encrypted gp3 root volume, tags on what it launches. */
+export function createLaunchTemplate(
+    parent: pulumi.Resource,
+    name: string,
+    s: ResolvedEksCluster,
+): aws.ec2.LaunchTemplate {
+    return new aws.ec2.LaunchTemplate(
+        `${name}-nodes`,
+        {
+            description: `Nodes of EKS cluster ${s.clusterName}`,
+            updateDefaultVersion: true,
+            // Pods can't borrow the node's credentials (they get their own through IRSA).
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                httpPutResponseHopLimit: 1,
+            },
+            blockDeviceMappings: [
+                {
+                    deviceName: "/dev/xvda",
+                    ebs: {
+                        volumeSize: s.nodeGroup.diskSizeGb,
+                        volumeType: "gp3",
+                        encrypted: "true",
+                        deleteOnTermination: "true",
+                    },
+                },
+            ],
+            // `tags` tags the template; instances, volumes and ENIs need these.
+            tagSpecifications: launchTemplateTagSpecifications(s.tags),
+            tags: s.tags,
+        },
+        { parent },
+    );
+}
+
+/** What the node group is built from. */
+export interface NodeGroupInputs {
+    cluster: eks.Cluster;
+    vpc: awsx.ec2.Vpc;
+    role: RoleWithPolicies;
+    launchTemplate: aws.ec2.LaunchTemplate;
+}
+
+/**
+ * The managed node group: it follows the cluster's Kubernetes version (with a
+ * launch template, `@pulumi/eks` doesn't copy it) and runs the pinned AMI
+ * release, or the latest one for that version.
+ */
+export function createNodeGroup(
+    parent: pulumi.Resource,
+    name: string,
+    s: ResolvedEksCluster,
+    inputs: NodeGroupInputs,
+): eks.ManagedNodeGroup {
+    const { cluster, launchTemplate } = inputs;
+    const version = cluster.eksCluster.version;
+    const releaseVersion =
+        s.nodeGroup.amiReleaseVersion ??
+        aws.ssm.getParameterOutput({ name: version.apply(amiReleaseParameter) }, { parent })
+            .insecureValue;
+    return new eks.ManagedNodeGroup(
+        `${name}-nodes`,
+        {
+            cluster,
+            nodeRole: inputs.role.role,
+            subnetIds: inputs.vpc.privateSubnetIds,
+            instanceTypes: s.nodeGroup.instanceTypes,
+            scalingConfig: {
+                minSize: s.nodeGroup.minSize,
+                desiredSize: s.nodeGroup.desiredSize,
+                maxSize: s.nodeGroup.maxSize,
+            },
+            launchTemplate: {
+                id: launchTemplate.id,
+                version: launchTemplate.latestVersion.apply(String),
+            },
+            version,
+            amiType: NODE_AMI_TYPE,
+            releaseVersion,
+            tags: s.tags,
+        },
+        {
+            parent,
+            protect: s.protect,
+            // Destroy deletes the nodes before it detaches the node role's policies.
+            dependsOn: inputs.role.attachments,
+            transforms: [
+                childOptionsTransform({
+                    protect: s.protect,
+                    protectedTypes: NODE_GROUP_PROTECTED_TYPES,
+                }),
+            ],
+        },
+    );
+}
+
+/**
+ * An EKS add-on that runs on the nodes, so it waits for the node group. Its
+ * version is `pinned`, or the one EKS marks as default for the cluster's
+ * Kubernetes version, so it moves with a Kubernetes upgrade.
+ */
+export function createAddon(
+    parent: pulumi.Resource,
+    name: string,
+    addonName: string,
+    pinned: string | undefined,
+    deps: { cluster: eks.Cluster; nodeGroup: eks.ManagedNodeGroup; tags: Record<string, string> },
+): aws.eks.Addon {
+    const { cluster } = deps;
+    const addonVersion =
+        pinned ??
+        aws.eks.getAddonVersionOutput(
+            { addonName, kubernetesVersion: cluster.eksCluster.version, mostRecent: false },
+            { parent },
+        ).version;
+    return new aws.eks.Addon(
+        `${name}-${addonName}`,
+        {
+            // The name as the cluster's output: the add-on follows the cluster it reads it from.
+            clusterName: cluster.eksCluster.name,
+            addonName,
+            addonVersion,
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "PRESERVE",
+            tags: deps.tags,
+        },
+        {
+            parent,
+            dependsOn: [cluster, deps.nodeGroup],
+            // The add-on's ID (`cluster:addon`) survives a replacement: the old one
+            // must be deleted before the new one is created, not after.
+            deleteBeforeReplace: true,
+            // A replaced cluster keeps its name; its OIDC issuer is new, and
+            // recreates the add-on in it.
+            replacementTrigger: cluster.oidcIssuer,
+        },
+    );
+}
