@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableService } from "../components/scalableService";
+import { BACKEND_PORT, BACKEND_SERVICE_PORT, BACKENDS, PROXY } from "./appShape";
 import type { AppSettings } from "./config";
 import { PROXY_HEALTH, renderProxyConfig } from "./proxyConfig";
 
@@ -8,22 +9,6 @@ import { PROXY_HEALTH, renderProxyConfig } from "./proxyConfig";
  * The seed's application: a public reverse proxy that routes /api/ to two
  * internal backends, which it reaches by Service name over ClusterIP.
  */
-
-/** The reverse proxy: the seed calls it as `reverseproxy-svc:8080`. */
-export const PROXY = { name: "reverseproxy", serviceName: "reverseproxy-svc", port: 8080 } as const;
-
-/** The backends, each behind `/api/<name>/` on the proxy. */
-export const BACKENDS = [
-    { name: "backend-user", prefix: "/api/users/", message: "Hello from the users backend" },
-    { name: "backend-feed", prefix: "/api/feed/", message: "Hello from the feed backend" },
-] as const;
-
-/** podinfo listens here; its Services expose port 80. */
-const BACKEND_PORT = 9898;
-const BACKEND_SERVICE_PORT = 80;
-
-/** How many ScalableServices the application runs (for the capacity check). */
-export const APP_SERVICE_COUNT = BACKENDS.length + 1;
 
 /** Pod Security Admission labels: the namespace admits only restricted pods. */
 export const NAMESPACE_LABELS = {

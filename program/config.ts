@@ -8,7 +8,7 @@ import {
     isIntInRange,
     ValidationError,
 } from "../components/validation";
-import { APP_SERVICE_COUNT } from "./app";
+import { APP_SERVICE_COUNT } from "./appShape";
 
 /**
  * The program's typed, validated stack config. Pure: it reads raw strings
