@@ -8,6 +8,8 @@ import {
     stackConfig,
     STACKS,
 } from "./stacks";
+import { proxyRoutes } from "../program/app";
+import { renderProxyConfig } from "../program/proxyConfig";
 
 const K8S_PROVIDER = "pulumi:providers:kubernetes";
 const T = {
@@ -269,15 +271,37 @@ describe("the program, evaluated per stack (under mocks)", function () {
                 assert.deepEqual(services["reverseproxy-svc"].spec.ports, [
                     { name: "http", port: 8080, targetPort: "http", protocol: "TCP" },
                 ]);
-                const conf = mocks.one("kubernetes:core/v1:ConfigMap").inputs.data["default.conf"];
-                assert.match(
-                    conf,
-                    /location \/api\/users\/ \{\n\s+proxy_pass http:\/\/backend-user\.apps\.svc\.cluster\.local:80\/;/,
+                // The proxy's config: the rendered template, completed by the image's entrypoint.
+                const cm = mocks.one("kubernetes:core/v1:ConfigMap").inputs;
+                assert.deepEqual(Object.keys(cm.data), ["default.conf.template"]);
+                assert.equal(
+                    cm.data["default.conf.template"],
+                    renderProxyConfig(8080, "apps", proxyRoutes()),
                 );
-                assert.match(
-                    conf,
-                    /location \/api\/feed\/ \{\n\s+proxy_pass http:\/\/backend-feed\.apps\.svc\.cluster\.local:80\/;/,
+                const proxy = mocks
+                    .ofType(T.deployment)
+                    .find((d) => d.inputs.metadata.name === "reverseproxy-svc")!.inputs.spec
+                    .template.spec;
+                const container = proxy.containers[0];
+                assert.deepEqual(
+                    container.env.filter((e: { name: string }) => e.name.startsWith("NGINX_")),
+                    [
+                        { name: "NGINX_ENTRYPOINT_LOCAL_RESOLVERS", value: "1" },
+                        { name: "NGINX_ENVSUBST_FILTER", value: "^NGINX_LOCAL_RESOLVERS$" },
+                    ],
                 );
+                const mounts = Object.fromEntries(
+                    container.volumeMounts.map((m: { mountPath: string; readOnly?: boolean }) => [
+                        m.mountPath,
+                        m.readOnly ?? false,
+                    ]),
+                );
+                assert.deepEqual(mounts, {
+                    "/tmp": false,
+                    "/etc/nginx/conf.d": false,
+                    "/etc/nginx/templates": true,
+                });
+                assert.equal(container.securityContext.readOnlyRootFilesystem, true);
                 const ns = mocks.one(T.namespace).inputs;
                 assert.equal(
                     ns.metadata.labels["pod-security.kubernetes.io/enforce"],
