@@ -2,8 +2,10 @@ import { strict as assert } from "assert";
 import {
     deployConfig,
     evaluateProgram,
+    evaluateCapturingWarnings,
     evaluateStack,
     Evaluation,
+    projectDefaults,
     runProgram,
     stackConfig,
     STACKS,
@@ -251,6 +253,39 @@ describe("the program, evaluated per stack (under mocks)", function () {
                 /kubectl -n apps port-forward svc\/reverseproxy-svc 8080:8080/,
             );
             assert.equal(outputs.kubeconfig, undefined);
+        });
+    });
+
+    describe("a new local stack (no stack file of its own)", () => {
+        const local = { ...projectDefaults(), "orchestration:platform": "local" };
+        const proxyService = (e: Evaluation) =>
+            e.mocks.ofType(T.service).find((s) => s.inputs.metadata.name === "reverseproxy-svc")!
+                .inputs.spec.type;
+
+        it("defaults the proxy to ClusterIP, so pulumi up never waits for a load balancer", async () => {
+            const run = await evaluateCapturingWarnings("kind", local);
+            assert.equal(proxyService(run), "ClusterIP");
+            assert.match(run.outputs.proxyAddress, /^not public \(ClusterIP\); run: kubectl/);
+            assert.deepEqual(run.warnings, []);
+        });
+
+        it("keeps an explicit LoadBalancer, with a warning that names the key", async () => {
+            const run = await evaluateCapturingWarnings("kind", {
+                ...local,
+                "orchestration:proxyServiceType": "LoadBalancer",
+            });
+            assert.equal(proxyService(run), "LoadBalancer");
+            assert.equal(run.warnings.length, 1);
+            assert.match(
+                run.warnings[0],
+                /^stack "kind": 'orchestration:proxyServiceType' \("LoadBalancer"\) on the local platform: .* waits up to 10 minutes/,
+            );
+        });
+
+        it("leaves the EKS stacks' proxy on a LoadBalancer by default", () => {
+            for (const stack of ["dev", "staging", "prod"]) {
+                assert.equal(proxyService(results[stack]), "LoadBalancer", stack);
+            }
         });
     });
 
