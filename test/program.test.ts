@@ -108,14 +108,15 @@ describe("the program, evaluated per stack (under mocks)", function () {
                 assert.equal(outputs.platform, "eks");
                 assert.equal(outputs.clusterName, `orchestration-${stack}`);
                 assert.equal(JSON.parse(outputs.kubeconfig).kind, "Config");
-                assert.equal(
-                    outputs.proxyAddress,
-                    "reverseproxy-svc-0123456789.us-west-2.elb.amazonaws.com",
-                );
-                assert.equal(
-                    outputs.proxyUrl,
-                    "http://reverseproxy-svc-0123456789.us-west-2.elb.amazonaws.com:8080/api/health",
-                );
+                // The program asks for a load balancer and exports whatever address the
+                // Service reports; the hostname itself is the mock's.
+                const proxy = r()
+                    .mocks.ofType(T.service)
+                    .find((s) => s.inputs.metadata.name === "reverseproxy-svc")!;
+                assert.equal(proxy.inputs.spec.type, "LoadBalancer");
+                const hostname = proxy.state.status.loadBalancer.ingress[0].hostname;
+                assert.equal(outputs.proxyAddress, hostname);
+                assert.equal(outputs.proxyUrl, `http://${hostname}:8080/api/health`);
                 assert.deepEqual(outputs.internalUrls, {
                     "reverseproxy-svc": "http://reverseproxy-svc.apps.svc.cluster.local:8080",
                     "backend-user": "http://backend-user.apps.svc.cluster.local:80",
