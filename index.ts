@@ -9,7 +9,8 @@
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { deployApp, kubectlCommands, loadBalancerAddress, PROXY } from "./program/app";
+import { deployApp, kubectlCommands, loadBalancerAddress } from "./program/app";
+import { PROXY } from "./program/appShape";
 import { assertFreshBuild } from "./program/buildStamp";
 import { CONFIG_NAMESPACE, loadStackConfig, StackConfig } from "./program/config";
 import { estimateMonthlyCost } from "./program/cost";

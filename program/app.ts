@@ -1,29 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableService } from "../components/scalableService";
+import type { ScalableServiceArgs } from "../components/scalableServiceArgs";
+import { BACKEND_PORT, BACKEND_SERVICE_PORT, BACKENDS, PROXY } from "./appShape";
 import type { AppSettings } from "./config";
-import { PROXY_HEALTH, renderProxyConfig } from "./proxyConfig";
+import { PROXY_HEALTH, PROXY_TEMPLATE, ProxyRoute, renderProxyConfig } from "./proxyConfig";
 
 /**
  * The seed's application: a public reverse proxy that routes /api/ to two
  * internal backends, which it reaches by Service name over ClusterIP.
  */
-
-/** The reverse proxy: the seed calls it as `reverseproxy-svc:8080`. */
-export const PROXY = { name: "reverseproxy", serviceName: "reverseproxy-svc", port: 8080 } as const;
-
-/** The backends, each behind `/api/<name>/` on the proxy. */
-export const BACKENDS = [
-    { name: "backend-user", prefix: "/api/users/", message: "Hello from the users backend" },
-    { name: "backend-feed", prefix: "/api/feed/", message: "Hello from the feed backend" },
-] as const;
-
-/** podinfo listens here; its Services expose port 80. */
-const BACKEND_PORT = 9898;
-const BACKEND_SERVICE_PORT = 80;
-
-/** How many ScalableServices the application runs (for the capacity check). */
-export const APP_SERVICE_COUNT = BACKENDS.length + 1;
 
 /** Pod Security Admission labels: the namespace admits only restricted pods. */
 export const NAMESPACE_LABELS = {
@@ -48,10 +34,14 @@ export interface AppPlacement {
     metricsServer?: pulumi.Resource;
 }
 
+type Autoscaling = ScalableServiceArgs["autoscaling"];
+type Children = { provider: k8s.Provider; dependsOn: pulumi.Resource[] };
+const PART_OF = { "app.kubernetes.io/part-of": "orchestration" };
+
 /** Registers the namespace, the backends and the proxy. */
 export function deployApp(settings: AppSettings, placement: AppPlacement): App {
     const { provider } = placement;
-    const autoscaling = {
+    const autoscaling: Autoscaling = {
         minReplicas: settings.minReplicas,
         maxReplicas: settings.maxReplicas,
         targetCpuUtilization: settings.targetCpuUtilization,
@@ -62,8 +52,26 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
         { metadata: { name: settings.namespace, labels: { ...NAMESPACE_LABELS } } },
         { provider },
     );
+    const backends = deployBackends(settings, autoscaling, { provider, dependsOn: [namespace] });
+    // nginx re-resolves its backends at run time, but starting after them spares the
+    // first requests a 502.
+    const proxy = deployProxy(settings, autoscaling, {
+        provider,
+        dependsOn: [namespace, ...backends],
+    });
 
-    const backends = BACKENDS.map(
+    const services: Record<string, ScalableService> = { [PROXY.serviceName]: proxy };
+    BACKENDS.forEach((b, i) => (services[b.name] = backends[i]));
+    return { namespace, proxy, backends, services };
+}
+
+/** The podinfo backends, reached by Service name over ClusterIP. */
+function deployBackends(
+    settings: AppSettings,
+    autoscaling: Autoscaling,
+    opts: Children,
+): ScalableService[] {
+    return BACKENDS.map(
         (b) =>
             new ScalableService(
                 b.name,
@@ -77,13 +85,34 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
                     // podinfo needs about 30 MiB; the memory limit defaults to the request.
                     resources: { requests: { cpu: "100m", memory: "64Mi" } },
                     env: { PODINFO_UI_MESSAGE: b.message },
-                    labels: { "app.kubernetes.io/part-of": "orchestration" },
+                    labels: PART_OF,
                 },
-                { provider, dependsOn: [namespace] },
+                opts,
             ),
     );
+}
 
-    const proxy = new ScalableService(
+/** The routes of the proxy: each backend behind its prefix. */
+export function proxyRoutes(): ProxyRoute[] {
+    return BACKENDS.map((b) => ({
+        prefix: b.prefix,
+        serviceName: b.name,
+        servicePort: BACKEND_SERVICE_PORT,
+    }));
+}
+
+/**
+ * The nginx reverse proxy. Its config is a template that the image's
+ * entrypoint completes at start with the cluster DNS's address (see
+ * program/proxyConfig.ts), into a writable conf.d.
+ */
+function deployProxy(
+    settings: AppSettings,
+    autoscaling: Autoscaling,
+    opts: Children,
+): ScalableService {
+    const template = renderProxyConfig(PROXY.port, settings.namespace, proxyRoutes());
+    return new ScalableService(
         PROXY.name,
         {
             serviceName: PROXY.serviceName,
@@ -97,29 +126,16 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
                 liveness: { path: PROXY_HEALTH.liveness },
             },
             resources: { requests: { cpu: "50m", memory: "64Mi" } },
+            env: { ...PROXY_TEMPLATE.env },
+            security: { writablePaths: ["/tmp", PROXY_TEMPLATE.outputDir] },
             config: {
-                mountPath: "/etc/nginx/conf.d",
-                files: {
-                    "default.conf": renderProxyConfig(
-                        PROXY.port,
-                        settings.namespace,
-                        BACKENDS.map((b) => ({
-                            prefix: b.prefix,
-                            serviceName: b.name,
-                            servicePort: BACKEND_SERVICE_PORT,
-                        })),
-                    ),
-                },
+                mountPath: PROXY_TEMPLATE.templateDir,
+                files: { [PROXY_TEMPLATE.fileName]: template },
             },
-            labels: { "app.kubernetes.io/part-of": "orchestration" },
+            labels: PART_OF,
         },
-        // nginx resolves its upstreams at start-up: the backends' Services must exist first.
-        { provider, dependsOn: [namespace, ...backends] },
+        opts,
     );
-
-    const services: Record<string, ScalableService> = { [PROXY.serviceName]: proxy };
-    BACKENDS.forEach((b, i) => (services[b.name] = backends[i]));
-    return { namespace, proxy, backends, services };
 }
 
 /** The public address of a LoadBalancer Service: a hostname on AWS, an IP elsewhere. */

@@ -8,7 +8,7 @@ import {
     isIntInRange,
     ValidationError,
 } from "../components/validation";
-import { APP_SERVICE_COUNT } from "./app";
+import { APP_SERVICE_COUNT } from "./appShape";
 
 /**
  * The program's typed, validated stack config. Pure: it reads raw strings
@@ -158,12 +158,11 @@ class Reader {
 }
 
 /** Defaults of the application settings (Pulumi.yaml declares the same ones). */
-export const APP_DEFAULTS: AppSettings = {
+export const APP_DEFAULTS: Omit<AppSettings, "proxyServiceType"> = {
     namespace: "apps",
     minReplicas: 2,
     maxReplicas: 6,
     targetCpuUtilization: 70,
-    proxyServiceType: "LoadBalancer",
     backendImage: "stefanprodan/podinfo:6.7.1",
     // nginx's stable line (1.27 has ended). A tag, not a digest: no registry is
     // reachable where this is built, so no digest could be verified; operators
@@ -171,16 +170,46 @@ export const APP_DEFAULTS: AppSettings = {
     proxyImage: "nginxinc/nginx-unprivileged:1.28-alpine",
 };
 
-function readApp(r: Reader): AppSettings {
+/**
+ * The proxy's Service type when `proxyServiceType` is unset (Pulumi.yaml's ""):
+ * a load balancer on EKS; ClusterIP on a local cluster, where nothing may fill in
+ * a load balancer's address and `pulumi up` would wait 10 minutes for one.
+ */
+export const PROXY_SERVICE_TYPE_DEFAULTS: Record<Platform, ServiceType> = {
+    eks: "LoadBalancer",
+    local: "ClusterIP",
+};
+
+const SERVICE_TYPES = ["ClusterIP", "LoadBalancer", "NodePort"] as const;
+
+/** The proxy's Service type, and a warning for a load balancer on a local cluster. */
+function readProxyServiceType(
+    r: Reader,
+    platform: Platform,
+): { value: ServiceType; warnings: string[] } {
+    const explicit =
+        r.optionalString("proxyServiceType") === undefined
+            ? undefined
+            : r.string("proxyServiceType", SERVICE_TYPES);
+    const value = explicit ?? PROXY_SERVICE_TYPE_DEFAULTS[platform];
+    const warnings =
+        platform === "local" && explicit === "LoadBalancer"
+            ? [
+                  `'${key("proxyServiceType")}' ("LoadBalancer") on the local platform: kind and minikube fill in no load-balancer address unless one is provided (MetalLB, cloud-provider-kind, minikube tunnel), and pulumi up waits up to 10 minutes for it. ` +
+                      `Unset the key for ClusterIP and kubectl port-forward, or set NodePort.`,
+              ]
+            : [];
+    return { value, warnings };
+}
+
+function readApp(r: Reader, proxyServiceType: ServiceType): AppSettings {
     const d = APP_DEFAULTS;
     const app: AppSettings = {
         namespace: r.string("namespace") ?? d.namespace,
         minReplicas: r.int("minReplicas") ?? d.minReplicas,
         maxReplicas: r.int("maxReplicas") ?? d.maxReplicas,
         targetCpuUtilization: r.int("targetCpuUtilization") ?? d.targetCpuUtilization,
-        proxyServiceType:
-            r.string("proxyServiceType", ["ClusterIP", "LoadBalancer", "NodePort"] as const) ??
-            d.proxyServiceType,
+        proxyServiceType,
         backendImage: r.string("backendImage") ?? d.backendImage,
         proxyImage: r.string("proxyImage") ?? d.proxyImage,
     };
@@ -316,12 +345,14 @@ export function loadStackConfig(stack: string, project: string, lookup: ConfigLo
     const issues = new IssueCollector();
     const r = new Reader(lookup, issues);
     const platform = r.string("platform", ["eks", "local"] as const) ?? "eks";
-    const app = readApp(r);
+    const proxy = readProxyServiceType(r, platform);
+    const app = readApp(r, proxy.value);
     const subject = `stack "${stack}"`;
 
     if (platform === "local") {
         issues.throwIfAny(subject);
-        return { stack, platform, app, kubeContext: r.optionalString("kubeContext"), warnings: [] };
+        const kubeContext = r.optionalString("kubeContext");
+        return { stack, platform, app, kubeContext, warnings: proxy.warnings };
     }
 
     const region = r.raw("aws:region");
@@ -356,5 +387,11 @@ export function loadStackConfig(stack: string, project: string, lookup: ConfigLo
             ? checkStackCapacity(issues, cluster, app, podsOverride)
             : [];
     issues.throwIfAny(subject);
-    return { stack, platform, app, eks: { ...cluster!, region: region! }, warnings };
+    return {
+        stack,
+        platform,
+        app,
+        eks: { ...cluster!, region: region! },
+        warnings: [...proxy.warnings, ...warnings],
+    };
 }

@@ -20,14 +20,11 @@ export function listStacks(root = PROJECT_ROOT): string[] {
         .sort();
 }
 
-/** The config the engine hands the program for `stack`. Throws for an unknown stack. */
-export function stackConfig(stack: string, root = PROJECT_ROOT): Record<string, unknown> {
-    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(stackFile)) {
-        throw new Error(
-            `unknown stack "${stack}": there is no Pulumi.${stack}.yaml (stacks: ${listStacks(root).join(", ")})`,
-        );
-    }
+/**
+ * Pulumi.yaml's declared defaults, keyed `<project>:<key>`: the config a new
+ * stack gets before its stack file sets anything.
+ */
+export function projectDefaults(root = PROJECT_ROOT): Record<string, unknown> {
     const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
         name: string;
         config?: Record<string, { default?: unknown; value?: unknown } | null>;
@@ -41,6 +38,18 @@ export function stackConfig(stack: string, root = PROJECT_ROOT): Record<string, 
             config[fullKey] = spec.value;
         }
     }
+    return config;
+}
+
+/** The config the engine hands the program for `stack`. Throws for an unknown stack. */
+export function stackConfig(stack: string, root = PROJECT_ROOT): Record<string, unknown> {
+    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        throw new Error(
+            `unknown stack "${stack}": there is no Pulumi.${stack}.yaml (stacks: ${listStacks(root).join(", ")})`,
+        );
+    }
+    const config = projectDefaults(root);
     const stackDoc = parse(fs.readFileSync(stackFile, "utf8")) as {
         config?: Record<string, unknown>;
     } | null;

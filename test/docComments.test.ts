@@ -7,7 +7,12 @@ import * as ts from "typescript";
  * Every public argument documents itself: a doc comment on each property of
  * the exported Args interfaces, and an `@default` on each optional one.
  */
-const ARG_FILES = ["components/scalableServiceArgs.ts", "components/eksClusterArgs.ts"];
+/** Each file with its exported argument interfaces, at least this many. */
+const ARG_FILES: Record<string, number> = {
+    "components/scalableServiceArgs.ts": 2,
+    "components/eksClusterArgs.ts": 2,
+    "components/testing/mocks.ts": 1, // InstallMocksOptions
+};
 const ROOT = path.resolve(__dirname, "..");
 
 interface ArgDoc {
@@ -48,11 +53,11 @@ function interfaceProperties(file: string): Map<string, ArgDoc[]> {
 }
 
 describe("public argument docs (pure)", () => {
-    for (const file of ARG_FILES) {
+    for (const [file, minimum] of Object.entries(ARG_FILES)) {
         const interfaces = interfaceProperties(file);
 
         it(`${file} exports its Args interfaces`, () => {
-            assert.ok(interfaces.size >= 2, `found ${[...interfaces.keys()].join(", ")}`);
+            assert.ok(interfaces.size >= minimum, `found ${[...interfaces.keys()].join(", ")}`);
         });
 
         for (const [name, props] of interfaces) {

@@ -257,6 +257,7 @@ describe("Pulumi.yaml's config schema (pure)", () => {
         const expected: Record<string, unknown> = {
             platform: "eks",
             ...APP_DEFAULTS,
+            proxyServiceType: "", // the platform decides: PROXY_SERVICE_TYPE_DEFAULTS
             kubeContext: "",
             kubernetesVersion: EKS_DEFAULTS.kubernetesVersion,
             publicAccessCidrs: [],

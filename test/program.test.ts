@@ -2,12 +2,16 @@ import { strict as assert } from "assert";
 import {
     deployConfig,
     evaluateProgram,
+    evaluateCapturingWarnings,
     evaluateStack,
     Evaluation,
+    projectDefaults,
     runProgram,
     stackConfig,
     STACKS,
 } from "./stacks";
+import { proxyRoutes } from "../program/app";
+import { renderProxyConfig } from "../program/proxyConfig";
 
 const K8S_PROVIDER = "pulumi:providers:kubernetes";
 const T = {
@@ -104,14 +108,15 @@ describe("the program, evaluated per stack (under mocks)", function () {
                 assert.equal(outputs.platform, "eks");
                 assert.equal(outputs.clusterName, `orchestration-${stack}`);
                 assert.equal(JSON.parse(outputs.kubeconfig).kind, "Config");
-                assert.equal(
-                    outputs.proxyAddress,
-                    "reverseproxy-svc-0123456789.us-west-2.elb.amazonaws.com",
-                );
-                assert.equal(
-                    outputs.proxyUrl,
-                    "http://reverseproxy-svc-0123456789.us-west-2.elb.amazonaws.com:8080/api/health",
-                );
+                // The program asks for a load balancer and exports whatever address the
+                // Service reports; the hostname itself is the mock's.
+                const proxy = r()
+                    .mocks.ofType(T.service)
+                    .find((s) => s.inputs.metadata.name === "reverseproxy-svc")!;
+                assert.equal(proxy.inputs.spec.type, "LoadBalancer");
+                const hostname = proxy.state.status.loadBalancer.ingress[0].hostname;
+                assert.equal(outputs.proxyAddress, hostname);
+                assert.equal(outputs.proxyUrl, `http://${hostname}:8080/api/health`);
                 assert.deepEqual(outputs.internalUrls, {
                     "reverseproxy-svc": "http://reverseproxy-svc.apps.svc.cluster.local:8080",
                     "backend-user": "http://backend-user.apps.svc.cluster.local:80",
@@ -252,6 +257,39 @@ describe("the program, evaluated per stack (under mocks)", function () {
         });
     });
 
+    describe("a new local stack (no stack file of its own)", () => {
+        const local = { ...projectDefaults(), "orchestration:platform": "local" };
+        const proxyService = (e: Evaluation) =>
+            e.mocks.ofType(T.service).find((s) => s.inputs.metadata.name === "reverseproxy-svc")!
+                .inputs.spec.type;
+
+        it("defaults the proxy to ClusterIP, so pulumi up never waits for a load balancer", async () => {
+            const run = await evaluateCapturingWarnings("kind", local);
+            assert.equal(proxyService(run), "ClusterIP");
+            assert.match(run.outputs.proxyAddress, /^not public \(ClusterIP\); run: kubectl/);
+            assert.deepEqual(run.warnings, []);
+        });
+
+        it("keeps an explicit LoadBalancer, with a warning that names the key", async () => {
+            const run = await evaluateCapturingWarnings("kind", {
+                ...local,
+                "orchestration:proxyServiceType": "LoadBalancer",
+            });
+            assert.equal(proxyService(run), "LoadBalancer");
+            assert.equal(run.warnings.length, 1);
+            assert.match(
+                run.warnings[0],
+                /^stack "kind": 'orchestration:proxyServiceType' \("LoadBalancer"\) on the local platform: .* waits up to 10 minutes/,
+            );
+        });
+
+        it("leaves the EKS stacks' proxy on a LoadBalancer by default", () => {
+            for (const stack of ["dev", "staging", "prod"]) {
+                assert.equal(proxyService(results[stack]), "LoadBalancer", stack);
+            }
+        });
+    });
+
     describe("the seed's application on every stack", () => {
         for (const stack of STACKS) {
             it(`${stack}: a public proxy that routes /api/ to backends reached by name over ClusterIP`, () => {
@@ -269,15 +307,37 @@ describe("the program, evaluated per stack (under mocks)", function () {
                 assert.deepEqual(services["reverseproxy-svc"].spec.ports, [
                     { name: "http", port: 8080, targetPort: "http", protocol: "TCP" },
                 ]);
-                const conf = mocks.one("kubernetes:core/v1:ConfigMap").inputs.data["default.conf"];
-                assert.match(
-                    conf,
-                    /location \/api\/users\/ \{\n\s+proxy_pass http:\/\/backend-user\.apps\.svc\.cluster\.local:80\/;/,
+                // The proxy's config: the rendered template, completed by the image's entrypoint.
+                const cm = mocks.one("kubernetes:core/v1:ConfigMap").inputs;
+                assert.deepEqual(Object.keys(cm.data), ["default.conf.template"]);
+                assert.equal(
+                    cm.data["default.conf.template"],
+                    renderProxyConfig(8080, "apps", proxyRoutes()),
                 );
-                assert.match(
-                    conf,
-                    /location \/api\/feed\/ \{\n\s+proxy_pass http:\/\/backend-feed\.apps\.svc\.cluster\.local:80\/;/,
+                const proxy = mocks
+                    .ofType(T.deployment)
+                    .find((d) => d.inputs.metadata.name === "reverseproxy-svc")!.inputs.spec
+                    .template.spec;
+                const container = proxy.containers[0];
+                assert.deepEqual(
+                    container.env.filter((e: { name: string }) => e.name.startsWith("NGINX_")),
+                    [
+                        { name: "NGINX_ENTRYPOINT_LOCAL_RESOLVERS", value: "1" },
+                        { name: "NGINX_ENVSUBST_FILTER", value: "^NGINX_LOCAL_RESOLVERS$" },
+                    ],
                 );
+                const mounts = Object.fromEntries(
+                    container.volumeMounts.map((m: { mountPath: string; readOnly?: boolean }) => [
+                        m.mountPath,
+                        m.readOnly ?? false,
+                    ]),
+                );
+                assert.deepEqual(mounts, {
+                    "/tmp": false,
+                    "/etc/nginx/conf.d": false,
+                    "/etc/nginx/templates": true,
+                });
+                assert.equal(container.securityContext.readOnlyRootFilesystem, true);
                 const ns = mocks.one(T.namespace).inputs;
                 assert.equal(
                     ns.metadata.labels["pod-security.kubernetes.io/enforce"],

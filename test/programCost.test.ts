@@ -1,8 +1,7 @@
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "../program/config";
 import { estimateMonthlyCost } from "../program/cost";
-import { deployConfig, Evaluation, evaluateProgram, evaluateStack } from "./stacks";
+import { deployConfig, evaluateCapturingWarnings, Evaluation, evaluateStack } from "./stacks";
 
 /** A lookup over a stack's config as the engine would serialize it (JSON for non-strings). */
 function lookup(config: Record<string, unknown>) {
@@ -10,22 +9,6 @@ function lookup(config: Record<string, unknown>) {
         const v = config[key];
         return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
     };
-}
-
-/** Runs the program with pulumi.log.warn captured; returns the outputs and the warnings. */
-async function evaluateCapturingWarnings(stack: string, config: Record<string, unknown>) {
-    const warnings: string[] = [];
-    const original = pulumi.log.warn;
-    pulumi.log.warn = (msg: string) => {
-        warnings.push(msg);
-        return Promise.resolve();
-    };
-    try {
-        const { outputs } = await evaluateProgram(stack, config);
-        return { outputs, warnings };
-    } finally {
-        pulumi.log.warn = original;
-    }
 }
 
 describe("the program's cost estimate output (under mocks)", function () {

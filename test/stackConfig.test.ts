@@ -80,6 +80,35 @@ describe("stack config (pure)", () => {
         assert.equal(named.kubeContext, "kind-kind");
     });
 
+    it("defaults the proxy's Service type by platform, and warns about a LoadBalancer on local", () => {
+        const load = (stack: string, extra: Record<string, unknown> = {}) =>
+            loadStackConfig(
+                stack,
+                "orchestration",
+                lookup({ ...stackConfig(stack), ...OPERATOR_CONFIG, ...extra }),
+            );
+        assert.equal(load("dev").app.proxyServiceType, "LoadBalancer");
+        assert.equal(load("local").app.proxyServiceType, "ClusterIP");
+        const nodePort = load("local", { "orchestration:proxyServiceType": "NodePort" });
+        assert.equal(nodePort.app.proxyServiceType, "NodePort");
+        assert.deepEqual(nodePort.warnings, []);
+        const lb = load("local", { "orchestration:proxyServiceType": "LoadBalancer" });
+        assert.equal(lb.app.proxyServiceType, "LoadBalancer");
+        assert.equal(lb.warnings.length, 1);
+        assert.match(
+            lb.warnings[0],
+            /^'orchestration:proxyServiceType' \("LoadBalancer"\) on the local platform/,
+        );
+        assert.deepEqual(
+            load("dev", { "orchestration:proxyServiceType": "LoadBalancer" }).warnings,
+            [],
+        );
+        assert.throws(
+            () => load("local", { "orchestration:proxyServiceType": "Ingress" }),
+            /'orchestration:proxyServiceType' \("Ingress"\) must be one of "ClusterIP", "LoadBalancer", "NodePort"/,
+        );
+    });
+
     it("allows a private-only endpoint without CIDRs", () => {
         const cfg = loadStackConfig(
             "dev",

@@ -1,8 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
 import { ResourceRecorder } from "../components/testing";
 import { runProgram } from "../program/evaluate";
-import { PROJECT_ROOT, stackConfig } from "../program/stackFiles";
+import { PROJECT_ROOT, projectDefaults, stackConfig } from "../program/stackFiles";
 
-export { runProgram, stackConfig };
+export { projectDefaults, runProgram, stackConfig };
 
 /** The repository root, where Pulumi.yaml and the stack files live. */
 export const ROOT = PROJECT_ROOT;
@@ -51,4 +52,22 @@ export function evaluateStack(stack: string): Promise<Evaluation> {
         evaluations.set(stack, found);
     }
     return found;
+}
+
+/** Like `evaluateProgram`, with pulumi.log.warn captured: the outputs, what registered, and the warnings. */
+export async function evaluateCapturingWarnings(
+    stack: string,
+    config: Record<string, unknown>,
+): Promise<Evaluation & { warnings: string[] }> {
+    const warnings: string[] = [];
+    const original = pulumi.log.warn;
+    pulumi.log.warn = (msg: string) => {
+        warnings.push(msg);
+        return Promise.resolve();
+    };
+    try {
+        return { ...(await evaluateProgram(stack, config)), warnings };
+    } finally {
+        pulumi.log.warn = original;
+    }
 }

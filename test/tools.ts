@@ -23,3 +23,26 @@ export function requireTool(ctx: Mocha.Context, name: ToolName): string {
     );
     ctx.skip();
 }
+
+/**
+ * `found` when it is set. Otherwise the test fails under CI (CI=true) and is
+ * skipped elsewhere, naming `what` is missing and `install`, the command that
+ * provides it. Call it from inside a mocha test or hook.
+ */
+export function requireBinary(
+    ctx: Mocha.Context,
+    what: string,
+    found: string | undefined,
+    install: string,
+): string {
+    if (found) {
+        return found;
+    }
+    if (process.env.CI === "true") {
+        throw new Error(
+            `${what} is not installed, and CI requires it. Install it with: ${install}`,
+        );
+    }
+    console.warn(`      (skipped: ${what} is not installed; install it with: ${install})`);
+    ctx.skip();
+}

@@ -1,6 +1,9 @@
 // The test kit: recording mocks with realistic state for Kubernetes, EKS and awsx resources.
-export { installMocks, ResourceRecorder, settleRegistrations, valueOf } from "./recorder";
-export type { InstallMocksOptions, RecordedResource } from "./recorder";
+export { installMocks, settleRegistrations, valueOf } from "./mocks";
+export type { InstallMocksOptions } from "./mocks";
+export { ResourceRecorder } from "./recorder";
+export type { RecordedResource } from "./recorder";
+export { SDK_VERSION, SdkShapeError } from "./sdk";
 export {
     MOCK_ACCOUNT,
     MOCK_REGION,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { Registration } from "./sdk";
 import { mockCall, mockState } from "./state";
 
 /**
@@ -36,17 +37,7 @@ export interface RecordedResource {
     readonly id: string;
 }
 
-/** Options for `installMocks`. */
-export interface InstallMocksOptions {
-    /** @default "project" */
-    project?: string;
-    /** @default "stack" */
-    stack?: string;
-    /** Run as a preview, where unknown values stay unknown. @default false */
-    preview?: boolean;
-    /** Config to set before the program runs, keyed `namespace:key`; objects are JSON-encoded. @default none */
-    config?: Record<string, unknown>;
-}
+const NONE: Registration = { dependencies: [], protect: false };
 
 /**
  * Records every resource registered under mocks. Create one through
@@ -54,13 +45,14 @@ export interface InstallMocksOptions {
  */
 export class ResourceRecorder implements pulumi.runtime.Mocks {
     private readonly recorded: RecordedResource[] = [];
-    private current: Registration = { dependencies: [], protect: false };
+    private current: Registration = NONE;
 
     /** Every resource registered so far, in registration order. */
     get resources(): readonly RecordedResource[] {
         return this.recorded;
     }
 
+    /** Records a registration and returns its mock ID and realistic state (`Mocks` API). */
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
         const id = args.id || `${args.name}-id`;
         const secretInputs: string[] = [];
@@ -83,16 +75,18 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
         return { id, state };
     }
 
+    /** Returns an invoke's mock result (`Mocks` API). */
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         return mockCall(args.token, args.inputs);
     }
 
     /**
-     * Called by `installMocks` with what the mocks API leaves out of the registration in flight.
+     * Called by `installMocks` with what the mocks API leaves out of the
+     * registration in flight, and with undefined once it has been recorded.
      * @internal
      */
-    setCurrentRegistration(registration: Registration): void {
-        this.current = { ...registration, dependencies: [...registration.dependencies].sort() };
+    setCurrentRegistration(registration: Registration | undefined): void {
+        this.current = registration ?? NONE;
     }
 
     /** Every recorded resource of `type`. */
@@ -161,83 +155,4 @@ function parentMatches(parentUrn: string, type: string, name: string): boolean {
     const parts = parentUrn.split("::");
     const qualifiedType = parts[2] ?? "";
     return parts.slice(3).join("::") === name && qualifiedType.split("$").pop() === type;
-}
-
-/** What the mocks API leaves out of a registration, read from the monitor's request. */
-interface Registration {
-    parent?: string;
-    dependencies: string[];
-    protect: boolean;
-    replacementTrigger?: unknown;
-}
-
-/** The subset of the mock monitor's request this kit reads. */
-interface RegisterRequest {
-    getParent(): string;
-    getDependenciesList?(): string[];
-    getProtect?(): boolean;
-    getReplacementTrigger?(): { toJavaScript(): unknown } | undefined;
-}
-type RegisterFn = (req: RegisterRequest, callback: unknown) => Promise<void>;
-
-/**
- * Installs recording mocks and (optionally) config. Await it before importing
- * the code under test. Returns the recorder.
- */
-export async function installMocks(options: InstallMocksOptions = {}): Promise<ResourceRecorder> {
-    const recorder = new ResourceRecorder();
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(options.config ?? {})) {
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    pulumi.runtime.setAllConfig(config);
-    await pulumi.runtime.setMocks(
-        recorder,
-        options.project ?? "project",
-        options.stack ?? "stack",
-        options.preview ?? false,
-    );
-
-    // The mock monitor tells `newResource` nothing about parents, dependencies or protection.
-    // Wrap its registerResource, which calls newResource synchronously, to pass them on.
-    const monitor = pulumi.runtime.getMonitor() as unknown as
-        { registerResource?: RegisterFn } | undefined;
-    const original = monitor?.registerResource;
-    if (monitor && original) {
-        monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
-            recorder.setCurrentRegistration({
-                parent: req.getParent() || undefined,
-                dependencies: req.getDependenciesList?.() ?? [],
-                protect: req.getProtect?.() ?? false,
-                replacementTrigger: req.getReplacementTrigger?.()?.toJavaScript(),
-            });
-            try {
-                return original.call(monitor, req, callback);
-            } finally {
-                recorder.setCurrentRegistration({ dependencies: [], protect: false });
-            }
-        };
-    }
-    return recorder;
-}
-
-/** Resolves an Output's value under mocks (undefined when unknown in a preview). */
-export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<T | undefined> {
-    return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
-}
-
-/**
- * Waits until every resource registration in flight has reached the mocks.
- * Uses the SDK's RPC queue when it exposes one; otherwise yields to pending I/O
- * a few times, which is enough for registrations whose inputs are known.
- */
-export async function settleRegistrations(): Promise<void> {
-    const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-    if (typeof runtime.waitForRPCs === "function") {
-        await runtime.waitForRPCs();
-        return;
-    }
-    for (let i = 0; i < 10; i++) {
-        await new Promise((resolve) => setImmediate(resolve));
-    }
 }
