@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 
 /**
- * The third-party checkers are Go programs. .ci/run installs them into
- * .tools/bin; on a developer machine they may also be on PATH or in
- * $(go env GOPATH)/bin.
+ * The third-party checkers are Go programs. .ci/run installs them into a
+ * cache directory outside the checkout and puts it on PATH; on a developer
+ * machine they may also be in .tools/bin or $(go env GOPATH)/bin.
  */
 
 /** The versions .ci/run installs; keep the two in step. */

@@ -386,7 +386,7 @@ describe("delivery pipeline: structure", () => {
             checks.steps.map((s: any) => s.run ?? String(s.uses).split("@")[0]),
             ["actions/checkout", "actions/setup-node", "actions/setup-go", "bash .ci/run"],
         );
-        assert.equal(checks.steps[1].with["node-version"], 20);
+        assert.equal(checks.steps[1].with["node-version-file"], ".node-version");
 
         const action = step("pulumi preview");
         assert.match(action.uses, /^pulumi\/actions@/);
