@@ -13,6 +13,7 @@ export default tseslint.config(
             "lib/",
             "docs/api/",
             "test/integration/consumer/",
+            "test/e2e/consumer/",
             // Type-checked against the packed package by test/integration, not against these sources.
             "examples/",
             "**/*.js",
@@ -33,9 +34,10 @@ export default tseslint.config(
         },
     },
     {
-        // Mock state, recorded inputs, manifests, OpenAPI documents and policy props are untyped JSON, by design.
+        // Mock state, recorded inputs, manifests, live Kubernetes objects, OpenAPI documents and policy props are untyped JSON, by design.
         files: [
             "test/**/*.ts",
+            "e2e/**/*.ts",
             "components/testing/**/*.ts",
             "judges/**/*.ts",
             "policy/**/*.ts",

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { installConsumer, PACKAGE, packPackage, run } from "../packing";
 
 /**
  * Proof that the published artifact works on its own: pack it, install the
@@ -14,30 +14,7 @@ import * as path from "path";
 const ROOT = path.resolve(__dirname, "..", "..");
 const EXAMPLE = path.join(ROOT, "examples", "kind");
 const CHECK = path.join(__dirname, "consumer", "check.ts");
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-
-/** The exact version installed here, so the offline install finds it in the cache. */
-function installedVersion(name: string): string {
-    return JSON.parse(
-        fs.readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8"),
-    ).version;
-}
-
-function run(cmd: string, args: string[], cwd: string): string {
-    try {
-        return execFileSync(cmd, args, {
-            cwd,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
-            env: { ...process.env, npm_config_loglevel: "error" },
-        });
-    } catch (err) {
-        const e = err as { stdout?: string; stderr?: string; message: string };
-        throw new Error(
-            `${cmd} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`,
-        );
-    }
-}
+const pkg = PACKAGE;
 
 describe("the packed package, installed into a fresh consumer project", function () {
     let work: string;
@@ -46,10 +23,7 @@ describe("the packed package, installed into a fresh consumer project", function
 
     before(function () {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "scalable-service-pack-"));
-        // `npm pack` runs the prepare and prepack builds, whose messages precede the JSON.
-        const packOutput = run("npm", ["pack", "--json", "--pack-destination", work], ROOT);
-        const packed = JSON.parse(packOutput.slice(packOutput.search(/^\[/m)));
-        tarball = path.join(work, packed[0].filename);
+        tarball = packPackage(work);
         consumer = path.join(work, "consumer");
         fs.mkdirSync(consumer);
         // The consumer is the shipped example, plus a script that runs it under mocks.
@@ -65,26 +39,7 @@ describe("the packed package, installed into a fresh consumer project", function
                 files: ["index.ts", "check.ts"],
             }),
         );
-        const manifest = {
-            name: "consumer",
-            version: "1.0.0",
-            private: true,
-            dependencies: {
-                [pkg.name]: `file:${tarball}`,
-                "@pulumi/pulumi": installedVersion("@pulumi/pulumi"),
-                "@pulumi/kubernetes": installedVersion("@pulumi/kubernetes"),
-            },
-            devDependencies: {
-                typescript: installedVersion("typescript"),
-                "@types/node": installedVersion("@types/node"),
-            },
-        };
-        fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify(manifest, null, 2));
-        run(
-            "npm",
-            ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"],
-            consumer,
-        );
+        installConsumer(consumer, tarball);
     });
 
     after(function () {
@@ -155,7 +110,7 @@ describe("the packed package, installed into a fresh consumer project", function
             deployment[0].inputs.spec.template.spec.containers[0].readinessProbe.httpGet.port,
             9898,
         );
-        assert.equal("replicas" in deployment[0].inputs.spec, false);
+        assert.equal(deployment[0].inputs.spec.replicas, 2, "starts at the HPA's minimum");
         assert.equal(service[0].inputs.metadata.name, "podinfo");
         assert.deepEqual(hpa[0].inputs.spec.scaleTargetRef, {
             apiVersion: "apps/v1",

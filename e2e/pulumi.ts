@@ -1,0 +1,140 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Completed, exec } from "./proc";
+import { Toolchain, VERSIONS } from "./toolchain";
+
+/** One Pulumi project on disk, and the stack config file to use with it. */
+export interface StackRef {
+    /** The project directory (where Pulumi.yaml is). */
+    cwd: string;
+    stack: string;
+    /** A stack config file outside the project, so a test never edits a committed one. */
+    configFile?: string;
+}
+
+/**
+ * The Pulumi CLI built by the toolchain, isolated from the user's own setup:
+ * its own PULUMI_HOME, a file state backend, no update checks and no plugin
+ * downloads. The Kubernetes provider is installed into that home from the
+ * toolchain's build, at the version `@pulumi/kubernetes` asks for.
+ */
+export class PulumiCli {
+    readonly env: NodeJS.ProcessEnv;
+
+    private constructor(
+        private readonly toolchain: Toolchain,
+        workDir: string,
+        kubeconfig: string,
+    ) {
+        const state = path.join(workDir, "state");
+        fs.mkdirSync(state, { recursive: true });
+        this.env = {
+            ...process.env,
+            // The toolchain first (the CLI finds its language host on PATH), then the Node.js running these tests.
+            PATH: [toolchain.binDir, path.dirname(process.execPath), process.env.PATH].join(
+                path.delimiter,
+            ),
+            PULUMI_HOME: path.join(workDir, "pulumi-home"),
+            PULUMI_BACKEND_URL: `file://${state}`,
+            PULUMI_CONFIG_PASSPHRASE: "e2e",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            // Only plugins installed into PULUMI_HOME, at an exact version; never one found on PATH.
+            PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+            PULUMI_ACCESS_TOKEN: "",
+            KUBECONFIG: kubeconfig,
+        };
+    }
+
+    /** A CLI whose home has the toolchain's Kubernetes provider installed. */
+    static async create(
+        toolchain: Toolchain,
+        workDir: string,
+        kubeconfig: string,
+    ): Promise<PulumiCli> {
+        const cli = new PulumiCli(toolchain, workDir, kubeconfig);
+        await cli.run(process.cwd(), [
+            "plugin",
+            "install",
+            "resource",
+            "kubernetes",
+            VERSIONS.pulumiKubernetes.stampAs,
+            "--file",
+            toolchain.bin("pulumi-resource-kubernetes"),
+        ]);
+        return cli;
+    }
+
+    /** Runs `pulumi <args>` in `cwd`; throws with the output on failure unless `allowFailure`. */
+    run(cwd: string, args: string[], allowFailure = false): Promise<Completed> {
+        return exec(
+            this.toolchain.bin("pulumi"),
+            [...args, "--non-interactive", "--color", "never"],
+            {
+                cwd,
+                env: this.env,
+                allowFailure,
+                timeoutMs: 900_000,
+            },
+        );
+    }
+
+    private stackArgs(s: StackRef): string[] {
+        return ["--stack", s.stack, ...(s.configFile ? ["--config-file", s.configFile] : [])];
+    }
+
+    async init(s: StackRef): Promise<void> {
+        await this.run(s.cwd, ["stack", "init", s.stack]);
+    }
+
+    up(s: StackRef, allowFailure = false): Promise<Completed> {
+        return this.run(
+            s.cwd,
+            ["up", "--yes", "--skip-preview", ...this.stackArgs(s)],
+            allowFailure,
+        );
+    }
+
+    preview(s: StackRef, extra: string[] = [], allowFailure = false): Promise<Completed> {
+        return this.run(s.cwd, ["preview", ...extra, ...this.stackArgs(s)], allowFailure);
+    }
+
+    refresh(s: StackRef, extra: string[] = []): Promise<Completed> {
+        return this.run(s.cwd, ["refresh", "--yes", ...extra, ...this.stackArgs(s)]);
+    }
+
+    destroy(s: StackRef): Promise<Completed> {
+        return this.run(s.cwd, ["destroy", "--yes", "--skip-preview", ...this.stackArgs(s)]);
+    }
+
+    async outputs(s: StackRef): Promise<Record<string, unknown>> {
+        const r = await this.run(s.cwd, [
+            "stack",
+            "output",
+            "--json",
+            "--show-secrets",
+            "--stack",
+            s.stack,
+        ]);
+        return JSON.parse(r.stdout) as Record<string, unknown>;
+    }
+
+    /** The URNs of the stack's resources (from `pulumi stack export`). */
+    async resourceUrns(s: StackRef): Promise<string[]> {
+        const r = await this.run(s.cwd, ["stack", "export", "--stack", s.stack]);
+        const deployment = JSON.parse(r.stdout) as {
+            deployment?: { resources?: { urn: string }[] };
+        };
+        return (deployment.deployment?.resources ?? []).map((x) => x.urn);
+    }
+}
+
+/** The "Resources:" summary of an up/preview/destroy: counts per operation, e.g. `{ created: 22 }`. */
+export function summary(output: string): Record<string, number> {
+    const counts: Record<string, number> = {};
+    const block = output.split(/^Resources:\s*$/m)[1] ?? "";
+    for (const m of block.matchAll(/^\s+(?:[+~\-±]+\s+)?(\d+) (?:to )?(\w[\w ]*?)\s*$/gm)) {
+        counts[m[2].trim()] = Number(m[1]);
+    }
+    return counts;
+}

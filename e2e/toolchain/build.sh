@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Builds the end-to-end toolchain from the Go module proxy: a Pulumi CLI and its
+# Node.js language host, the Kubernetes provider plugin, a Kubernetes control
+# plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl),
+# KWOK and metrics-server. Versions live in versions.json beside this file.
+#
+#   e2e/toolchain/build.sh           build what is missing or stale, one line per binary
+#   e2e/toolchain/build.sh --check   exit 0 if everything is built and current, else 1
+#   e2e/toolchain/build.sh --bin-dir print the directory the binaries go to
+#
+# The cache lives outside the checkout: $ORCHESTRATION_E2E_CACHE, by default
+# ~/.cache/orchestration-e2e. Each binary has a recipe stamp beside it (module,
+# version, flags), so a second run builds nothing and a version bump rebuilds
+# only what it touches. Go's own caches (GOMODCACHE, GOCACHE) are reused.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+versions="$here/versions.json"
+cache="${ORCHESTRATION_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/orchestration-e2e}"
+bin="$cache/bin"
+src="$cache/src"
+logs="$cache/logs"
+# Bump when the build steps below change in a way that changes the binaries.
+recipe_rev=1
+
+v() { node -e "const v=require(process.argv[1]);const r=process.argv[2].split('.').reduce((o,k)=>o[k],v);process.stdout.write(Array.isArray(r)?r.join(' '):String(r))" "$versions" "$1"; }
+
+k8s_ver=$(v kubernetes.version)
+k8s_staging=$(v kubernetes.stagingVersion)
+etcd_ver=$(v etcd.version)
+kwok_ver=$(v kwok.version)
+ms_ver=$(v metricsServer.version)
+pulumi_ver=$(v pulumi.version)
+pulumi_replaces=$(v pulumi.replaces)
+lang_ver=$(v pulumiLanguageNodejs.version)
+prov_ver=$(v pulumiKubernetes.version)
+prov_stamp=$(v pulumiKubernetes.stampAs)
+
+k8s_minor=${k8s_ver#v1.}
+k8s_minor=${k8s_minor%%.*}
+# A fixed build date keeps the recipe (and so the stamp) reproducible.
+k8s_ldflags=""
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    k8s_ldflags+=" -X $pkg.gitVersion=$k8s_ver -X $pkg.gitMajor=1 -X $pkg.gitMinor=$k8s_minor"
+    k8s_ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=2026-01-01T00:00:00Z"
+done
+pulumi_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_ver"
+lang_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$lang_ver"
+prov_ldflags="-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$prov_stamp"
+
+k8s_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider
+ cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client
+ csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms kube-aggregator
+ kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils
+ pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
+
+# name|recipe: what decides each binary. A binary whose stamp differs is rebuilt.
+recipe() {
+    case "$1" in
+    kube-apiserver | kube-controller-manager | kube-scheduler | kubectl) echo "k8s.io/kubernetes@$k8s_ver staging@$k8s_staging $k8s_ldflags" ;;
+    etcd) echo "go.etcd.io/etcd/server/v3@$etcd_ver" ;;
+    kwok | kwokctl) echo "sigs.k8s.io/kwok@$kwok_ver" ;;
+    metrics-server) echo "sigs.k8s.io/metrics-server@$ms_ver" ;;
+    pulumi) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces $pulumi_ldflags" ;;
+    pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
+    pulumi-resource-kubernetes) echo "github.com/pulumi/pulumi-kubernetes/provider/v4@$prov_ver generate=$prov_stamp $prov_ldflags" ;;
+    *) return 1 ;;
+    esac
+}
+all_binaries="etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl metrics-server
+ pulumi pulumi-language-nodejs pulumi-resource-kubernetes"
+
+stamp_of() { echo "rev=$recipe_rev go=$(go env GOVERSION) $(recipe "$1")"; }
+current() { [ -x "$bin/$1" ] && [ -f "$bin/.$1.stamp" ] && [ "$(cat "$bin/.$1.stamp")" = "$(stamp_of "$1")" ]; }
+
+case "${1:-}" in
+--bin-dir)
+    echo "$bin"
+    exit 0
+    ;;
+--check)
+    missing=""
+    command -v go >/dev/null || {
+        echo "toolchain: Go is not installed" >&2
+        exit 1
+    }
+    for b in $all_binaries; do current "$b" || missing+=" $b"; done
+    if [ -n "$missing" ]; then
+        echo "toolchain: missing or stale:$missing (run npm run e2e:toolchain)" >&2
+        exit 1
+    fi
+    exit 0
+    ;;
+"") ;;
+*)
+    echo "usage: $0 [--check|--bin-dir]" >&2
+    exit 2
+    ;;
+esac
+
+command -v go >/dev/null || {
+    echo "toolchain: Go is not installed; it is needed to build the e2e toolchain" >&2
+    exit 1
+}
+mkdir -p "$bin" "$src" "$logs"
+exec 9>"$cache/.lock"
+flock 9
+
+export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
+build_flags=(-trimpath)
+
+# A throwaway wrapper module that requires the target at its pinned version.
+# Most of these main modules carry replace directives, so `go install pkg@v`
+# is refused; a wrapper requires them instead, restating the non-local
+# replaces, and blank-imports the packages it needs so `go mod tidy` keeps them.
+wrapper() { # dir module version "imports..." "path=new@ver..." "extra requires..."
+    local dir=$1 module=$2 version=$3 imports=$4 replaces=${5:-} requires=${6:-}
+    rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
+    go mod init "orchestration.e2e/wrapper" >/dev/null 2>&1
+    go mod edit -require="$module@$version"
+    for r in $requires; do go mod edit -require="$r"; done
+    for r in $replaces; do go mod edit -replace="$r"; done
+    {
+        echo "//go:build tools"
+        echo
+        echo "package tools"
+        echo
+        echo "import ("
+        for i in $imports; do echo "	_ \"$i\""; done
+        echo ")"
+    } >tools.go
+    go mod tidy
+}
+
+# The module directory of a package in the wrapper's build list. (`go list -m`
+# needs the module's .info, which the proxy doesn't serve for every pseudo-version.)
+module_dir() { go list -f '{{.Module.Dir}}' "$1"; }
+
+build_kubernetes() {
+    local requires="" s
+    for s in $k8s_staging_modules; do requires+=" k8s.io/$s@$k8s_staging"; done
+    wrapper "$src/kubernetes" k8s.io/kubernetes "$k8s_ver" \
+        "k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl" \
+        "" "$requires"
+    recipe kubectl >.recipe
+}
+build_k8s_binary() { # name
+    # The four share one wrapper module, made once per recipe.
+    [ "$(cat "$src/kubernetes/.recipe" 2>/dev/null)" = "$(recipe kubectl)" ] || build_kubernetes
+    cd "$src/kubernetes"
+    go build "${build_flags[@]}" -ldflags "-s -w $k8s_ldflags" -o "$bin/$1" "k8s.io/kubernetes/cmd/$1"
+}
+
+build_one() { # name
+    case "$1" in
+    kube-apiserver | kube-controller-manager | kube-scheduler | kubectl) build_k8s_binary "$1" ;;
+    etcd)
+        # The module root is the main package; it requires its siblings at the same version.
+        wrapper "$src/etcd" go.etcd.io/etcd/server/v3 "$etcd_ver" go.etcd.io/etcd/server/v3
+        go build "${build_flags[@]}" -ldflags "-s -w" -o "$bin/etcd" go.etcd.io/etcd/server/v3
+        ;;
+    kwok | kwokctl)
+        wrapper "$src/kwok" sigs.k8s.io/kwok "$kwok_ver" "sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl"
+        go build "${build_flags[@]}" -ldflags "-s -w" -o "$bin/$1" "sigs.k8s.io/kwok/cmd/$1"
+        ;;
+    metrics-server)
+        wrapper "$src/metrics-server" sigs.k8s.io/metrics-server "$ms_ver" sigs.k8s.io/metrics-server/cmd/metrics-server
+        go build "${build_flags[@]}" -ldflags "-s -w" -o "$bin/metrics-server" sigs.k8s.io/metrics-server/cmd/metrics-server
+        # Its kustomize manifests (the APIService, RBAC) ship in the module zip.
+        rm -rf "$bin/metrics-server-manifests"
+        cp -r "$(module_dir sigs.k8s.io/metrics-server/cmd/metrics-server)/manifests" "$bin/metrics-server-manifests"
+        chmod -R u+w "$bin/metrics-server-manifests"
+        ;;
+    pulumi)
+        wrapper "$src/pulumi" github.com/pulumi/pulumi/pkg/v3 "$pulumi_ver" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+            "$pulumi_replaces" "github.com/pulumi/pulumi/sdk/v3@$pulumi_ver"
+        go build "${build_flags[@]}" -ldflags "-s -w $pulumi_ldflags" -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+        ;;
+    pulumi-language-nodejs)
+        # The standalone language-host module is not served; sdk/v3 up to v3.68.0 still holds it.
+        wrapper "$src/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3 "$lang_ver" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+        go build "${build_flags[@]}" -ldflags "-s -w $lang_ldflags" -o "$bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+        # The shim that runs Node.js providers (and policy packs) ships beside the host.
+        local dist
+        dist="$(module_dir github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)/nodejs/dist"
+        for f in pulumi-resource-pulumi-nodejs pulumi-analyzer-policy; do
+            [ -f "$dist/$f" ] && install -m 0755 "$dist/$f" "$bin/$f"
+        done
+        ;;
+    pulumi-resource-kubernetes)
+        # main.go go:embeds schema files that upstream generates and the module
+        # zip lacks: copy the command into the wrapper and generate them here.
+        local dir="$src/pulumi-resource-kubernetes" cmd
+        wrapper "$dir" github.com/pulumi/pulumi-kubernetes/provider/v4 "$prov_ver" github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/provider
+        cmd="$(module_dir github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/provider)/cmd/pulumi-resource-kubernetes"
+        for f in main.go generate.go schema.json terraform-mapping.json; do install -m 0644 "$cmd/$f" "$dir/$f"; done
+        go mod tidy
+        VERSION="$prov_stamp" go run generate.go
+        go build "${build_flags[@]}" -ldflags "-s -w $prov_ldflags" -o "$bin/pulumi-resource-kubernetes" .
+        ;;
+    esac
+}
+
+total_start=$SECONDS
+built=0
+for b in $all_binaries; do
+    if current "$b"; then
+        printf 'toolchain: %-28s up to date\n' "$b"
+        continue
+    fi
+    start=$SECONDS
+    log="$logs/$b.log"
+    # In the background, not under `if`: bash ignores `set -e` in a subshell whose status is tested.
+    rc=0
+    (build_one "$b") >"$log" 2>&1 &
+    wait $! || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        echo "toolchain: FAILED to build $b from $(recipe "$b" | cut -d' ' -f1); last lines of $log:" >&2
+        tail -n 25 "$log" >&2
+        exit 1
+    fi
+    stamp_of "$b" >"$bin/.$b.stamp"
+    built=$((built + 1))
+    printf 'toolchain: %-28s built in %ds\n' "$b" $((SECONDS - start))
+done
+printf 'toolchain: %d built, %d up to date, %ds in all; binaries in %s\n' \
+    "$built" $(($(echo $all_binaries | wc -w) - built)) $((SECONDS - total_start)) "$bin"

@@ -1,0 +1,149 @@
+import { spawn } from "child_process";
+import { condition, isReady, Kube, KubeObject, matches } from "./kube";
+import { waitFor } from "./proc";
+
+/** A Deployment's selector as `k=v,k=v`. */
+export function selectorOf(deployment: KubeObject): string {
+    return Object.entries(deployment.spec.selector.matchLabels as Record<string, string>)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+}
+
+/** What one Deployment runs right now, read through the API server. */
+export interface Workload {
+    deployment: KubeObject;
+    /** Ready pods that are not being deleted. */
+    readyPods: KubeObject[];
+    /** The nodes those pods run on. */
+    nodes: Set<string>;
+}
+
+export async function workload(kube: Kube, namespace: string, name: string): Promise<Workload> {
+    const deployment = await kube.get("deployment", name, namespace);
+    const readyPods = (await kube.pods(namespace, selectorOf(deployment))).filter(isReady);
+    return {
+        deployment,
+        readyPods,
+        nodes: new Set(readyPods.map((p) => p.spec.nodeName as string)),
+    };
+}
+
+/** Whether the Deployment is Available and rolled out: every desired replica updated and ready. */
+export function rolledOut(d: KubeObject): boolean {
+    const want = d.spec.replicas ?? 1;
+    return (
+        condition(d, "Available") === "True" &&
+        d.status?.observedGeneration >= d.metadata.generation &&
+        d.status?.updatedReplicas === want &&
+        d.status?.readyReplicas === want &&
+        (d.status?.replicas ?? 0) === want
+    );
+}
+
+/** Waits until the Deployment is rolled out with at least `minReady` ready pods. */
+export function waitRolledOut(
+    kube: Kube,
+    namespace: string,
+    name: string,
+    minReady = 1,
+    timeoutMs = 120_000,
+): Promise<Workload> {
+    return waitFor(
+        `deployment ${namespace}/${name} rolled out with >= ${minReady} ready pods`,
+        async () => {
+            const w = await workload(kube, namespace, name);
+            return rolledOut(w.deployment) && w.readyPods.length >= minReady ? w : undefined;
+        },
+        { timeoutMs },
+    );
+}
+
+/** The ready endpoint addresses of a Service, from its EndpointSlices. */
+export async function readyEndpoints(
+    kube: Kube,
+    namespace: string,
+    service: string,
+): Promise<string[]> {
+    const slices: KubeObject[] = await kube.get(
+        "endpointslices.discovery.k8s.io",
+        undefined,
+        namespace,
+    );
+    return slices
+        .filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === service)
+        .flatMap((s) => (s.endpoints ?? []) as any[])
+        .filter((e) => e.conditions?.ready === true)
+        .flatMap((e) => e.addresses as string[]);
+}
+
+/** The lowest and highest count of ready pods seen while a {@link watchReadyPods} ran. */
+export interface ReadyWatch {
+    min: number;
+    max: number;
+    /** How many pod events the watch saw. */
+    events: number;
+}
+
+/**
+ * Watches the pods of a selector through the API server (`kubectl get -w`)
+ * and tracks how many are ready after every event, so a dip that lasts
+ * milliseconds is seen. Call the returned function to stop and read it.
+ */
+export async function watchReadyPods(
+    kube: Kube,
+    kubectl: string,
+    namespace: string,
+    selector: string,
+): Promise<() => Promise<ReadyWatch>> {
+    const state = new Map<string, boolean>();
+    for (const p of await kube.pods(namespace, selector)) {
+        state.set(p.metadata.name, isReady(p));
+    }
+    const count = () => [...state.values()].filter((r) => r).length;
+    const seen: ReadyWatch = { min: count(), max: count(), events: 0 };
+    const child = spawn(
+        kubectl,
+        [
+            "--kubeconfig",
+            kube.kubeconfig,
+            "get",
+            "pods",
+            "-n",
+            namespace,
+            "-l",
+            selector,
+            "--watch-only",
+            "--output-watch-events",
+            "-o",
+            "json",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let buffer = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+        buffer += chunk.toString();
+        // Each event is one pretty-printed JSON object whose closing brace starts a line.
+        let end: number;
+        while ((end = buffer.indexOf("\n}\n")) >= 0) {
+            const event = JSON.parse(buffer.slice(0, end + 2)) as {
+                type: string;
+                object: KubeObject;
+            };
+            buffer = buffer.slice(end + 3);
+            const pod = event.object;
+            if (!matches(pod.metadata.labels ?? {}, selector)) continue;
+            if (event.type === "DELETED") state.delete(pod.metadata.name);
+            else state.set(pod.metadata.name, isReady(pod));
+            seen.events++;
+            seen.min = Math.min(seen.min, count());
+            seen.max = Math.max(seen.max, count());
+        }
+    });
+    // Let the watch open before the caller changes anything.
+    await new Promise((r) => setTimeout(r, 1000));
+    return async () => {
+        await new Promise((r) => setTimeout(r, 500));
+        child.kill();
+        return seen;
+    };
+}

@@ -1,0 +1,178 @@
+/**
+ * The package, for real: the packed tarball installed into a separate
+ * consumer project (test/e2e/consumer), deployed with the real engine to the
+ * e2e cluster. It proves what only the API server and the controllers decide:
+ * the HPA scaling on metrics, and switching a live service between an HPA and
+ * a fixed replica count under server-side apply.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { recordFigure } from "../../e2e/figures";
+import { Kube, KubeObject } from "../../e2e/kube";
+import { secondsSince, waitFor } from "../../e2e/proc";
+import { PulumiCli, StackRef } from "../../e2e/pulumi";
+import {
+    readyEndpoints,
+    selectorOf,
+    waitRolledOut,
+    watchReadyPods,
+    workload,
+} from "../../e2e/workloads";
+import { installConsumer, packPackage, run } from "../packing";
+import { requireE2e } from "./fixture";
+
+const NAMESPACE = "consumer";
+const NAME = "podinfo";
+const MIN = 2;
+const MAX = 4;
+const FIXED = 3;
+
+describe("the packed package in a consumer project, on a real control plane", function () {
+    this.timeout(900_000);
+    let kube: Kube;
+    let pulumi: PulumiCli;
+    let kubectl: string;
+    let stack: StackRef;
+    let destroyed = false;
+
+    const setConfig = async (key: string, value?: number) => {
+        await pulumi.run(stack.cwd, [
+            "config",
+            ...(value === undefined ? ["rm", key] : ["set", key, String(value)]),
+            "--stack",
+            stack.stack,
+        ]);
+    };
+    const deployment = (): Promise<KubeObject> => kube.get("deployment", NAME, NAMESPACE);
+
+    before(async function () {
+        const env = requireE2e(this);
+        kube = env.cluster.kube;
+        pulumi = env.pulumi;
+        kubectl = env.toolchain.bin("kubectl");
+        const dir = fs.mkdtempSync(path.join(env.workDir, "consumer-"));
+        for (const file of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) {
+            fs.copyFileSync(path.join(__dirname, "consumer", file), path.join(dir, file));
+        }
+        installConsumer(dir, packPackage(dir));
+        run(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", "."], dir);
+        stack = { cwd: dir, stack: "e2e" };
+        await pulumi.init(stack);
+        await pulumi.run(dir, ["config", "set", "namespace", NAMESPACE, "--stack", stack.stack]);
+        const start = performance.now();
+        await pulumi.up(stack);
+        recordFigure("pulumi up, consumer project (one ScalableService)", secondsSince(start));
+    });
+
+    after(async function () {
+        if (pulumi && stack && !destroyed) {
+            await pulumi
+                .destroy(stack)
+                .catch((err: Error) => console.error(`cleanup destroy failed: ${err.message}`));
+        }
+    });
+
+    it("deploys a ready ScalableService whose outputs name its Service", async function () {
+        const w = await workload(kube, NAMESPACE, NAME);
+        assert.ok(w.readyPods.length >= MIN, `${w.readyPods.length} ready pods right after up`);
+        assert.equal((await readyEndpoints(kube, NAMESPACE, NAME)).length, w.readyPods.length);
+        const hpa = await kube.get("hpa", NAME, NAMESPACE);
+        assert.equal(hpa.spec.scaleTargetRef.name, NAME);
+        assert.deepEqual(await pulumi.outputs(stack), {
+            serviceName: NAME,
+            url: `http://${NAME}.${NAMESPACE}.svc.cluster.local:80`,
+        });
+    });
+
+    it("scales up on CPU above the target, and back down when it falls", async function () {
+        // The HPA needs metrics first: metrics-server scrapes the simulated kubelets every 15 s.
+        await waitFor(
+            "the HPA to read CPU utilization",
+            async () => {
+                const hpa = await kube.get("hpa", NAME, NAMESPACE);
+                const cpu = (hpa.status?.currentMetrics ?? [])[0]?.resource?.current
+                    ?.averageUtilization;
+                return typeof cpu === "number" ? cpu : undefined;
+            },
+            { timeoutMs: 180_000, intervalMs: 1000 },
+        );
+        const annotateAll = async (value: string) => {
+            for (const p of (await workload(kube, NAMESPACE, NAME)).readyPods) {
+                await kube.run([
+                    "annotate",
+                    "pod",
+                    p.metadata.name,
+                    "-n",
+                    NAMESPACE,
+                    "--overwrite",
+                    value,
+                ]);
+            }
+        };
+        // KWOK reports the usage the annotation names: 200m of a 100m request is 200%, target 50%.
+        await annotateAll("kwok.x-k8s.io/usage-cpu=200m");
+        let start = performance.now();
+        await waitFor(
+            `a scale-up to ${MAX}`,
+            async () => ((await deployment()).spec.replicas === MAX ? true : undefined),
+            {
+                timeoutMs: 180_000,
+                intervalMs: 1000,
+            },
+        );
+        await waitRolledOut(kube, NAMESPACE, NAME, MAX);
+        recordFigure(`HPA scale-up ${MIN} -> ${MAX} (consumer)`, secondsSince(start));
+
+        await annotateAll("kwok.x-k8s.io/usage-cpu-");
+        start = performance.now();
+        await waitFor(
+            `a scale-down to ${MIN}`,
+            async () => ((await deployment()).spec.replicas === MIN ? true : undefined),
+            {
+                timeoutMs: 300_000,
+                intervalMs: 1000,
+            },
+        );
+        recordFigure(
+            `HPA scale-down ${MAX} -> ${MIN} (consumer, no stabilization window)`,
+            secondsSince(start),
+        );
+    });
+
+    it("switches a live service from an HPA to a fixed count and back, never dipping in between", async function () {
+        const selector = selectorOf(await deployment());
+        // HPA -> fixed: the HPA controller owns spec.replicas; the apply must still win.
+        await setConfig("replicas", FIXED);
+        let stop = await watchReadyPods(kube, kubectl, NAMESPACE, selector);
+        await pulumi.up(stack);
+        let seen = await stop();
+        assert.equal(await kube.find("hpa", NAME, NAMESPACE), undefined, "the HPA is gone");
+        const fixed = await waitRolledOut(kube, NAMESPACE, NAME, FIXED);
+        assert.equal(fixed.deployment.spec.replicas, FIXED);
+        assert.ok(seen.min >= MIN, `ready pods dipped to ${seen.min}`);
+        await pulumi.preview(stack, ["--expect-no-changes"]);
+        await pulumi.refresh(stack, ["--expect-no-changes"]);
+
+        // fixed -> HPA: dropping spec.replicas must not reset the Deployment to one pod.
+        await setConfig("replicas");
+        stop = await watchReadyPods(kube, kubectl, NAMESPACE, selector);
+        await pulumi.up(stack);
+        const hpa = await kube.get("hpa", NAME, NAMESPACE);
+        assert.equal(hpa.spec.minReplicas, MIN);
+        seen = await stop();
+        assert.ok(seen.min >= MIN, `ready pods dipped to ${seen.min} on the switch back`);
+        const back = await waitRolledOut(kube, NAMESPACE, NAME, MIN);
+        assert.ok(back.deployment.spec.replicas >= MIN && back.deployment.spec.replicas <= MAX);
+        await pulumi.preview(stack, ["--expect-no-changes"]);
+    });
+
+    it("is destroyed without a trace", async function () {
+        await pulumi.destroy(stack);
+        destroyed = true;
+        await waitFor("the namespace to be deleted", async () =>
+            (await kube.find("namespace", NAMESPACE)) === undefined ? true : undefined,
+        );
+        assert.deepEqual(await pulumi.resourceUrns(stack), []);
+    });
+});
