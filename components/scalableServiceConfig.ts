@@ -14,6 +14,8 @@ import {
     isDns1123Label,
     isDns1123Subdomain,
     isIntInRange,
+    isLabelKey,
+    isLabelValue,
 } from "./validation";
 
 /**
@@ -101,22 +103,7 @@ const SERVICE_TYPES: readonly string[] = ["ClusterIP", "LoadBalancer", "NodePort
 const PULL_POLICIES: readonly string[] = ["Always", "IfNotPresent", "Never"];
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
-const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
-const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const MAX_REPLICAS = 1000;
-
-function isLabelKey(key: string): boolean {
-    const slash = key.indexOf("/");
-    const name = slash === -1 ? key : key.slice(slash + 1);
-    const prefix = slash === -1 ? undefined : key.slice(0, slash);
-    const prefixOk = prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix));
-    return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
-}
-
-function isLabelValue(value: unknown): boolean {
-    return typeof value === "string" && value.length <= 63 && LABEL_VALUE.test(value);
-}
 
 function isAbsolutePath(path: unknown): path is string {
     return typeof path === "string" && path.startsWith("/");
@@ -516,20 +503,8 @@ function imageWarnings(image: string): string[] {
           ];
 }
 
-/**
- * Validates `args` for the component named `name`, applies every default, and
- * returns the resolved description. Throws one `ValidationError` listing all
- * problems; each names the field and the value.
- */
-export function resolveScalableService(name: string, args: ScalableServiceArgs): Resolution {
-    const issues = new IssueCollector();
-    const warnings: string[] = [];
-    // Plain JavaScript callers can pass anything; guard the object itself first.
-    if (args === null || typeof args !== "object") {
-        issues.add("args", args, "must be an object with at least 'image' and 'port'");
-        issues.throwIfAny(`ScalableService "${name}"`);
-    }
-
+/** The service's name and namespace, both DNS labels. */
+function resolveIdentity(issues: IssueCollector, name: string, args: ScalableServiceArgs) {
     const serviceName = args.serviceName ?? name;
     issues.check(
         isDns1035Label(serviceName),
@@ -544,7 +519,11 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
         namespace,
         "must be a DNS-1123 label: at most 63 characters of lowercase letters, digits and '-'",
     );
+    return { serviceName, namespace };
+}
 
+/** The image reference; an unpinned image only warns. */
+function resolveImage(issues: IssueCollector, args: ScalableServiceArgs, warnings: string[]) {
     const image = args.image;
     if (
         issues.check(
@@ -556,7 +535,22 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
     ) {
         warnings.push(...imageWarnings(image));
     }
+    return image;
+}
 
+function resolvePullPolicy(issues: IssueCollector, args: ScalableServiceArgs) {
+    const imagePullPolicy = args.imagePullPolicy ?? DEFAULTS.imagePullPolicy;
+    issues.check(
+        PULL_POLICIES.includes(imagePullPolicy),
+        "imagePullPolicy",
+        imagePullPolicy,
+        `must be one of ${PULL_POLICIES.join(", ")}`,
+    );
+    return imagePullPolicy;
+}
+
+/** The container port, the Service's port and the Service's type. */
+function resolvePorts(issues: IssueCollector, args: ScalableServiceArgs) {
     const port = args.port;
     issues.check(isIntInRange(port, 1, 65535), "port", port, "must be an integer from 1 to 65535");
     const servicePort = args.servicePort ?? port;
@@ -575,35 +569,40 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
         serviceType,
         `must be one of ${SERVICE_TYPES.join(", ")}`,
     );
+    return { port, servicePort, serviceType };
+}
 
-    const scaling = resolveScaling(issues, args, warnings);
-    const probes = resolveProbes(issues, args, port);
-    const { requests, limits } = resolveResources(issues, args);
-    // The HPA measures utilization against the request: a zero request can't be scaled on.
-    if (scaling.kind === "hpa") {
-        const targets: Array<["cpu" | "memory", number | undefined]> = [
-            ["cpu", scaling.targetCpuUtilization],
-            ["memory", scaling.targetMemoryUtilization],
-        ];
-        for (const [resource, target] of targets) {
-            const request = requests[resource];
-            if (
-                target !== undefined &&
-                isNonNegativeQuantity(request) &&
-                parseQuantity(request) === 0
-            ) {
-                issues.add(
-                    `resources.requests.${resource}`,
-                    request,
-                    `must be greater than 0 while the HPA targets ${resource} utilization`,
-                );
-            }
+/** The HPA measures utilization against the request: a zero request can't be scaled on. */
+function checkScaledRequests(
+    issues: IssueCollector,
+    scaling: ResolvedScaling,
+    requests: Record<string, string>,
+): void {
+    if (scaling.kind !== "hpa") {
+        return;
+    }
+    const targets: Array<["cpu" | "memory", number | undefined]> = [
+        ["cpu", scaling.targetCpuUtilization],
+        ["memory", scaling.targetMemoryUtilization],
+    ];
+    for (const [resource, target] of targets) {
+        const request = requests[resource];
+        if (
+            target !== undefined &&
+            isNonNegativeQuantity(request) &&
+            parseQuantity(request) === 0
+        ) {
+            issues.add(
+                `resources.requests.${resource}`,
+                request,
+                `must be greater than 0 while the HPA targets ${resource} utilization`,
+            );
         }
     }
-    const { selectorLabels, labels } = resolveLabels(issues, args, serviceName);
-    const security = resolveSecurity(issues, args);
-    const config = resolveConfig(issues, args, serviceName, security.writablePaths);
+}
 
+/** Environment variables, sorted by name so the container spec is deterministic. */
+function resolveEnv(issues: IssueCollector, args: ScalableServiceArgs): ResolvedService["env"] {
     const env = Object.keys(args.env ?? {})
         .sort()
         .map((key) => ({ name: key, value: args.env![key] }));
@@ -615,7 +614,15 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             "is not a valid environment variable name",
         );
     }
+    return env;
+}
 
+/** The dedicated ServiceAccount, or an existing one named by the user. */
+function resolveServiceAccount(
+    issues: IssueCollector,
+    args: ScalableServiceArgs,
+    serviceName: string,
+): ResolvedService["serviceAccount"] {
     if (args.serviceAccountName !== undefined) {
         issues.check(
             isDns1123Subdomain(args.serviceAccountName),
@@ -624,21 +631,27 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             "must be a DNS-1123 subdomain: at most 253 characters of lowercase letters, digits, '-' and '.'",
         );
     }
-    for (const [key, value] of Object.entries(args.serviceAnnotations ?? {})) {
-        issues.check(
-            isLabelKey(key),
-            `serviceAnnotations.${key}`,
-            key,
-            "is not a valid annotation key",
-        );
-        issues.check(
-            typeof value === "string",
-            `serviceAnnotations.${key}`,
-            value,
-            "must be a string",
-        );
-    }
+    return {
+        create: args.serviceAccountName === undefined,
+        name: args.serviceAccountName ?? serviceName,
+    };
+}
 
+/** Annotations (`field` names the argument): valid keys, string values. */
+function resolveAnnotations(
+    issues: IssueCollector,
+    field: string,
+    given: Record<string, string> | undefined,
+): Record<string, string> {
+    for (const [key, value] of Object.entries(given ?? {})) {
+        issues.check(isLabelKey(key), `${field}.${key}`, key, "is not a valid annotation key");
+        issues.check(typeof value === "string", `${field}.${key}`, value, "must be a string");
+    }
+    return { ...(given ?? {}) };
+}
+
+/** The preStop pause and the grace period that must outlast it. */
+function resolveShutdown(issues: IssueCollector, args: ScalableServiceArgs) {
     const preStopSleepSeconds = args.preStopSleepSeconds ?? DEFAULTS.preStopSleepSeconds;
     const terminationGracePeriodSeconds =
         args.terminationGracePeriodSeconds ?? DEFAULTS.terminationGracePeriodSeconds;
@@ -663,14 +676,43 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             `must be greater than 'preStopSleepSeconds' (${preStopSleepSeconds}), or the app is killed before it can shut down`,
         );
     }
-    const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, namespace, port, probes);
-    const imagePullPolicy = args.imagePullPolicy ?? DEFAULTS.imagePullPolicy;
-    issues.check(
-        PULL_POLICIES.includes(imagePullPolicy),
-        "imagePullPolicy",
-        imagePullPolicy,
-        `must be one of ${PULL_POLICIES.join(", ")}`,
+    return { preStopSleepSeconds, terminationGracePeriodSeconds };
+}
+
+/**
+ * Validates `args` for the component named `name`, applies every default, and
+ * returns the resolved description. Throws one `ValidationError` listing all
+ * problems; each names the field and the value.
+ */
+export function resolveScalableService(name: string, args: ScalableServiceArgs): Resolution {
+    const issues = new IssueCollector();
+    const warnings: string[] = [];
+    // Plain JavaScript callers can pass anything; guard the object itself first.
+    if (args === null || typeof args !== "object") {
+        issues.add("args", args, "must be an object with at least 'image' and 'port'");
+        issues.throwIfAny(`ScalableService "${name}"`);
+    }
+
+    const { serviceName, namespace } = resolveIdentity(issues, name, args);
+    const image = resolveImage(issues, args, warnings);
+    const { port, servicePort, serviceType } = resolvePorts(issues, args);
+    const scaling = resolveScaling(issues, args, warnings);
+    const probes = resolveProbes(issues, args, port);
+    const { requests, limits } = resolveResources(issues, args);
+    checkScaledRequests(issues, scaling, requests);
+    const { selectorLabels, labels } = resolveLabels(issues, args, serviceName);
+    const security = resolveSecurity(issues, args);
+    const config = resolveConfig(issues, args, serviceName, security.writablePaths);
+    const env = resolveEnv(issues, args);
+    const serviceAccount = resolveServiceAccount(issues, args, serviceName);
+    const serviceAnnotations = resolveAnnotations(
+        issues,
+        "serviceAnnotations",
+        args.serviceAnnotations,
     );
+    const shutdown = resolveShutdown(issues, args);
+    const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, namespace, port, probes);
+    const imagePullPolicy = resolvePullPolicy(issues, args);
 
     issues.throwIfAny(`ScalableService "${name}"`);
 
@@ -693,14 +735,10 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             config,
             selectorLabels,
             labels,
-            serviceAnnotations: { ...(args.serviceAnnotations ?? {}) },
-            serviceAccount: {
-                create: args.serviceAccountName === undefined,
-                name: args.serviceAccountName ?? serviceName,
-            },
+            serviceAnnotations,
+            serviceAccount,
             security,
-            preStopSleepSeconds,
-            terminationGracePeriodSeconds,
+            ...shutdown,
             imagePullPolicy,
             createPdb: lowestReplicas >= 2,
             networkPolicy,
