@@ -3,7 +3,10 @@ export { ScalableService, SCALABLE_SERVICE_TYPE } from "./scalableService";
 export type {
     AutoscalingArgs,
     ConfigFilesArgs,
+    EnvFromArgs,
+    EnvValue,
     HttpProbe,
+    KeyRef,
     NetworkPolicyArgs,
     ProbesArgs,
     ResourceQuantities,
@@ -20,5 +23,7 @@ export type {
     ResolvedScaling,
     ResolvedService,
 } from "./scalableServiceConfig";
+export { ENV_SECRET_CHECKSUM_ANNOTATION } from "./scalableServiceEnv";
+export type { ResolvedEnvFrom, ResolvedEnvVar } from "./scalableServiceEnv";
 export { ValidationError } from "./validation";
 export type { ValidationIssue } from "./validation";

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableServiceArgs } from "./scalableServiceArgs";
 import { resolveScalableService } from "./scalableServiceConfig";
+import { buildEnvSecretData, envSecretChecksum, needsEnvSecret } from "./scalableServiceEnv";
 import {
     buildDeploymentSpec,
     buildHpaSpec,
@@ -11,6 +12,7 @@ import {
     buildServiceMetadata,
     buildServiceSpec,
     clusterUrl,
+    PodWiring,
 } from "./scalableServiceSpecs";
 
 /** The component's type token. */
@@ -43,6 +45,11 @@ export class ScalableService extends pulumi.ComponentResource {
     readonly serviceAccount?: k8s.core.v1.ServiceAccount;
     /** The ConfigMap holding `config.files`; undefined without `config`. */
     readonly configMap?: k8s.core.v1.ConfigMap;
+    /**
+     * The Secret holding the secret `env` values (auto-named `<name>-env-<suffix>`);
+     * undefined when every variable is a plain string or a reference.
+     */
+    readonly envSecret?: k8s.core.v1.Secret;
     /** The Service's name: other pods in the namespace reach it as `http://<serviceName>:<servicePort>`. */
     readonly serviceName: pulumi.Output<string>;
     /** Exactly `http://<serviceName>.<namespace>.svc.cluster.local:<servicePort>`. */
@@ -79,12 +86,38 @@ export class ScalableService extends pulumi.ComponentResource {
             );
         }
 
-        const podDependencies = [this.serviceAccount, this.configMap].filter(
-            (r): r is k8s.core.v1.ServiceAccount | k8s.core.v1.ConfigMap => r !== undefined,
-        );
+        let wiring: PodWiring = {};
+        if (needsEnvSecret(resolved.env)) {
+            // Auto-named: the provider replaces a Secret whose data changes, and a
+            // new name makes that a create-before-delete with no gap for new pods.
+            const data = buildEnvSecretData(resolved.env);
+            this.envSecret = new k8s.core.v1.Secret(
+                `${name}-env`,
+                {
+                    metadata: { namespace: metadata.namespace, labels: metadata.labels },
+                    type: "Opaque",
+                    data,
+                },
+                parent,
+            );
+            wiring = {
+                envSecretName: this.envSecret.metadata.name,
+                envSecretChecksum: pulumi.secret(
+                    pulumi
+                        .all([this.envSecret.metadata.uid, data])
+                        .apply(([uid, d]) => envSecretChecksum(uid, d)),
+                ),
+            };
+        }
+
+        const podDependencies: pulumi.Resource[] = [
+            this.serviceAccount,
+            this.configMap,
+            this.envSecret,
+        ].filter((r) => r !== undefined);
         this.deployment = new k8s.apps.v1.Deployment(
             name,
-            { metadata, spec: buildDeploymentSpec(resolved) },
+            { metadata, spec: buildDeploymentSpec(resolved, wiring) },
             { parent: this, dependsOn: withDependencies(opts?.dependsOn, podDependencies) },
         );
         this.service = new k8s.core.v1.Service(

@@ -198,6 +198,59 @@ export interface ConfigFilesArgs {
     files: Record<string, string>;
 }
 
+/** A key of an existing Secret or ConfigMap in the service's namespace. */
+export interface KeyRef {
+    /** The Secret's or ConfigMap's name (a DNS-1123 subdomain). */
+    name: string;
+    /** The key within it. */
+    key: string;
+    /**
+     * Start the pod even when the object or key is missing (the variable is then unset).
+     * @default false: a missing reference keeps the pod from starting, which is louder than a missing variable
+     */
+    optional?: boolean;
+}
+
+/**
+ * One environment variable's value:
+ * - a plain string, set in the pod spec;
+ * - a `pulumi.Output` or Promise: set in the pod spec when it is not a Pulumi
+ *   secret, and otherwise stored in the component's own Secret and referenced
+ *   with `secretKeyRef`, so a secret never appears in the Deployment;
+ * - `{ secret: value }`: always stored in the component's Secret, for sensitive
+ *   values that are not Pulumi secrets (read from a file, say);
+ * - `{ secretKeyRef }` or `{ configMapKeyRef }`: a key of an existing Secret or ConfigMap.
+ */
+export type EnvValue =
+    | pulumi.Input<string>
+    | { secret: pulumi.Input<string> }
+    | { secretKeyRef: KeyRef }
+    | { configMapKeyRef: KeyRef };
+
+/** Every key of an existing Secret or ConfigMap, as environment variables. Set exactly one of `secretRef` and `configMapRef`. */
+export interface EnvFromArgs {
+    /**
+     * An existing Secret's name.
+     * @default none (set this or `configMapRef`)
+     */
+    secretRef?: string;
+    /**
+     * An existing ConfigMap's name.
+     * @default none (set this or `secretRef`)
+     */
+    configMapRef?: string;
+    /**
+     * A prefix for every variable name, such as `DB_`.
+     * @default none
+     */
+    prefix?: string;
+    /**
+     * Start the pod even when the Secret or ConfigMap is missing.
+     * @default false: a missing source keeps the pod from starting, which is louder than missing variables
+     */
+    optional?: boolean;
+}
+
 /** Arguments of `ScalableService`. Only `image` and `port` are required. */
 export interface ScalableServiceArgs {
     /** Container image, ideally pinned by tag or digest; must not be empty. */
@@ -250,10 +303,18 @@ export interface ScalableServiceArgs {
      */
     resources?: ResourcesArgs;
     /**
-     * Environment variables, set on the container in key order.
+     * Environment variables, set on the container in key order. A value that is
+     * a Pulumi secret, or `{ secret: value }`, goes into a Secret the component
+     * owns (`envSecret`) and is referenced with `secretKeyRef`: it never appears
+     * in the Deployment. A change to that Secret's data rolls the pods. See `EnvValue`.
      * @default none
      */
-    env?: Record<string, pulumi.Input<string>>;
+    env?: Record<string, EnvValue>;
+    /**
+     * Whole Secrets or ConfigMaps whose every key becomes a variable.
+     * @default none
+     */
+    envFrom?: EnvFromArgs[];
     /**
      * Arguments passed to the image's entrypoint.
      * @default the image's own CMD

@@ -1,5 +1,4 @@
 import { createHash } from "crypto";
-import * as pulumi from "@pulumi/pulumi";
 import {
     DEFAULTS,
     HttpProbe,
@@ -8,6 +7,7 @@ import {
     ServiceType,
 } from "./scalableServiceArgs";
 import { isNonNegativeQuantity, parseQuantity } from "./quantity";
+import { ResolvedEnvFrom, ResolvedEnvVar, resolveEnv } from "./scalableServiceEnv";
 import {
     IssueCollector,
     isDns1035Label,
@@ -59,7 +59,8 @@ export interface ResolvedService {
     requests: Record<string, string>;
     limits: Record<string, string>;
     /** Sorted by name, so the container spec is deterministic. */
-    env: Array<{ name: string; value: pulumi.Input<string> }>;
+    env: ResolvedEnvVar[];
+    envFrom: ResolvedEnvFrom[];
     args?: string[];
     config?: { mountPath: string; files: Record<string, string>; configMapName: string };
     /** The selector: feeds the Deployment, the pod template, the Service and the PDB. */
@@ -101,7 +102,6 @@ export const SELECTOR_LABEL = "app.kubernetes.io/name";
 
 const SERVICE_TYPES: readonly string[] = ["ClusterIP", "LoadBalancer", "NodePort"];
 const PULL_POLICIES: readonly string[] = ["Always", "IfNotPresent", "Never"];
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 const MAX_REPLICAS = 1000;
 
@@ -601,22 +601,6 @@ function checkScaledRequests(
     }
 }
 
-/** Environment variables, sorted by name so the container spec is deterministic. */
-function resolveEnv(issues: IssueCollector, args: ScalableServiceArgs): ResolvedService["env"] {
-    const env = Object.keys(args.env ?? {})
-        .sort()
-        .map((key) => ({ name: key, value: args.env![key] }));
-    for (const { name: key } of env) {
-        issues.check(
-            ENV_NAME.test(key),
-            `env.${key}`,
-            key,
-            "is not a valid environment variable name",
-        );
-    }
-    return env;
-}
-
 /** The dedicated ServiceAccount, or an existing one named by the user. */
 function resolveServiceAccount(
     issues: IssueCollector,
@@ -703,7 +687,7 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
     const { selectorLabels, labels } = resolveLabels(issues, args, serviceName);
     const security = resolveSecurity(issues, args);
     const config = resolveConfig(issues, args, serviceName, security.writablePaths);
-    const env = resolveEnv(issues, args);
+    const { env, envFrom } = resolveEnv(issues, args);
     const serviceAccount = resolveServiceAccount(issues, args, serviceName);
     const serviceAnnotations = resolveAnnotations(
         issues,
@@ -731,6 +715,7 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             requests,
             limits,
             env,
+            envFrom,
             args: args.args ? [...args.args] : undefined,
             config,
             selectorLabels,

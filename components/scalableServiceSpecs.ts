@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedProbe, ResolvedService } from "./scalableServiceConfig";
+import { buildEnvFrom, buildEnvVars, ENV_SECRET_CHECKSUM_ANNOTATION } from "./scalableServiceEnv";
 
 /**
  * Pure spec builders for `ScalableService`. Each takes the resolved
@@ -10,6 +11,14 @@ import { ResolvedProbe, ResolvedService } from "./scalableServiceConfig";
  */
 
 import Input = k8s.types.input;
+
+/** What the pod spec takes from objects the component registers. */
+export interface PodWiring {
+    /** The name of the component's env Secret; required when a variable may be secret. */
+    envSecretName?: pulumi.Input<string>;
+    /** The env Secret's rollout checksum, as a pod template annotation. */
+    envSecretChecksum?: pulumi.Input<string>;
+}
 
 /** The name of the container port; the Service targets it by name. */
 export const PORT_NAME = "http";
@@ -53,6 +62,7 @@ function buildVolumes(svc: ResolvedService): {
 export function buildContainer(
     svc: ResolvedService,
     mounts: Input.core.v1.VolumeMount[],
+    wiring: PodWiring = {},
 ): Input.core.v1.Container {
     const { readiness, liveness, startup } = svc.probes;
     const s = svc.security;
@@ -62,7 +72,8 @@ export function buildContainer(
         imagePullPolicy: svc.imagePullPolicy,
         ...(svc.args ? { args: svc.args } : {}),
         ports: [{ name: PORT_NAME, containerPort: svc.port, protocol: "TCP" }],
-        ...(svc.env.length > 0 ? { env: svc.env.map((e) => ({ ...e })) } : {}),
+        ...(svc.env.length > 0 ? { env: buildEnvVars(svc.env, wiring.envSecretName) } : {}),
+        ...(svc.envFrom.length > 0 ? { envFrom: buildEnvFrom(svc.envFrom) } : {}),
         resources: { requests: { ...svc.requests }, limits: { ...svc.limits } },
         ...(readiness ? { readinessProbe: buildProbe(readiness) } : {}),
         ...(liveness ? { livenessProbe: buildProbe(liveness) } : {}),
@@ -111,11 +122,26 @@ function buildAntiAffinity(svc: ResolvedService): Input.core.v1.Affinity {
     };
 }
 
+/** The pod template's labels, plus the env Secret's checksum when there is one. */
+function buildPodMetadata(svc: ResolvedService, wiring: PodWiring): Input.meta.v1.ObjectMeta {
+    const annotations: Record<string, pulumi.Input<string>> = {};
+    if (wiring.envSecretChecksum !== undefined) {
+        annotations[ENV_SECRET_CHECKSUM_ANNOTATION] = wiring.envSecretChecksum;
+    }
+    return {
+        labels: { ...svc.labels },
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    };
+}
+
 /**
  * The Deployment spec. `replicas` is present only for a fixed count: with an
  * HPA the key is absent, so `pulumi up` never resets the HPA's scale.
  */
-export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.DeploymentSpec {
+export function buildDeploymentSpec(
+    svc: ResolvedService,
+    wiring: PodWiring = {},
+): Input.apps.v1.DeploymentSpec {
     const { volumes, mounts } = buildVolumes(svc);
     const s = svc.security;
     return {
@@ -124,7 +150,7 @@ export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.Deploym
         selector: { matchLabels: { ...svc.selectorLabels } },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
         template: {
-            metadata: { labels: { ...svc.labels } },
+            metadata: buildPodMetadata(svc, wiring),
             spec: {
                 restartPolicy: "Always",
                 serviceAccountName: svc.serviceAccount.name,
@@ -139,7 +165,7 @@ export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.Deploym
                 },
                 topologySpreadConstraints: buildSpread(svc),
                 affinity: buildAntiAffinity(svc),
-                containers: [buildContainer(svc, mounts)],
+                containers: [buildContainer(svc, mounts, wiring)],
                 ...(volumes.length > 0 ? { volumes } : {}),
             },
         },

@@ -136,7 +136,8 @@ describe("resolveScalableService: the contract example (pure)", () => {
         assert.equal(resolved.probes.liveness?.port, 9898);
         assert.equal(resolved.probes.startup?.failureThreshold, 30);
         assert.deepEqual(resolved.limits, { memory: "256Mi", "ephemeral-storage": "1Gi" });
-        assert.deepEqual(resolved.env, [{ name: "LOG_LEVEL", value: "info" }]);
+        assert.deepEqual(resolved.env, [{ name: "LOG_LEVEL", kind: "plain", value: "info" }]);
+        assert.deepEqual(resolved.envFrom, []);
     });
 
     it("warns that replicas is ignored while the HPA owns the count", () => {
