@@ -9,6 +9,7 @@ import {
     buildMetadata,
     buildNetworkPolicySpec,
     buildPdbSpec,
+    buildServiceAccountMetadata,
     buildServiceMetadata,
     buildServiceSpec,
     clusterUrl,
@@ -71,7 +72,10 @@ export class ScalableService extends pulumi.ComponentResource {
         if (resolved.serviceAccount.create) {
             this.serviceAccount = new k8s.core.v1.ServiceAccount(
                 `${name}-sa`,
-                { metadata, automountServiceAccountToken: false },
+                {
+                    metadata: buildServiceAccountMetadata(resolved),
+                    automountServiceAccountToken: false,
+                },
                 parent,
             );
         }

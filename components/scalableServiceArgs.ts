@@ -94,11 +94,32 @@ export interface AutoscalingArgs {
      */
     scaleDownStabilizationSeconds?: number;
     /**
+     * Seconds the HPA looks back before scaling up (0–3600). 0 reacts at once,
+     * because an overloaded service drops requests while it waits.
+     * @default 0
+     */
+    scaleUpStabilizationSeconds?: number;
+    /**
+     * How fast the HPA may add pods; the most permissive policy wins.
+     * @default `[{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 4, periodSeconds: 15 }]`: double, or add 4 pods, every 15 s
+     */
+    scaleUpPolicies?: ScalingPolicy[];
+    /**
      * Resources the HPA must wait for, typically the metrics-server that feeds
      * it; without metrics its targets show `<unknown>`.
      * @default none
      */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** One HPA scaling policy: at most `value` pods (or percent of the current count) per `periodSeconds`. */
+export interface ScalingPolicy {
+    /** `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas. */
+    type: "Pods" | "Percent";
+    /** How many pods, or what percentage; at least 1. */
+    value: number;
+    /** The window the limit applies to, in seconds (1–1800). */
+    periodSeconds: number;
 }
 
 /** CPU, memory and ephemeral-storage quantities, such as `250m` or `512Mi`. */
@@ -332,10 +353,47 @@ export interface ScalableServiceArgs {
      */
     labels?: Record<string, string>;
     /**
+     * Labels on the pods only (the pod template), over `labels`. They can't use the
+     * selector's key (`app.kubernetes.io/name`) or `pod-template-hash`, which the
+     * Deployment controller owns.
+     * @default none
+     */
+    podLabels?: Record<string, string>;
+    /**
+     * Annotations on the pods, for example Prometheus scraping, mesh injection or a
+     * log agent's settings. `checksum/env-secret` is reserved.
+     * @default none
+     */
+    podAnnotations?: Record<string, string>;
+    /**
      * Annotations on the Service, for example a cloud load balancer's settings.
      * @default none
      */
     serviceAnnotations?: Record<string, string>;
+    /**
+     * Annotations on the dedicated ServiceAccount, such as IRSA's
+     * `eks.amazonaws.com/role-arn`. Only when the component creates the ServiceAccount
+     * (no `serviceAccountName`). EKS Pod Identity needs none (see `PodIdentityRole`).
+     * @default none
+     */
+    serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+    /**
+     * Secrets of type `kubernetes.io/dockerconfigjson` in the namespace, for private
+     * registries. ECR needs none on EKS: the node role may pull.
+     * @default none
+     */
+    imagePullSecrets?: string[];
+    /**
+     * Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
+     * turn; `"hard"` (`DoNotSchedule`) refuses a placement that skews the zones by more
+     * than one, for services that must survive a zone outage. Hard spread leaves pods
+     * Pending on clusters whose nodes have no `topology.kubernetes.io/zone` label (kind,
+     * most local clusters) or when a zone is out of capacity; nodes a failed zone leaves
+     * tainted don't count (`nodeTaintsPolicy: Honor`), so replacements still schedule in
+     * the zones that remain. Spread across nodes stays soft.
+     * @default "soft", so a small or single-zone cluster still schedules every replica
+     */
+    zoneSpread?: "soft" | "hard";
     /**
      * An existing ServiceAccount to run as. Without one, the component creates a
      * dedicated ServiceAccount named `serviceName`, so pods never share the
@@ -386,6 +444,11 @@ export const DEFAULTS = {
         maxReplicas: 10,
         targetCpuUtilization: 70,
         scaleDownStabilizationSeconds: 300,
+        scaleUpStabilizationSeconds: 0,
+        scaleUpPolicies: [
+            { type: "Percent", value: 100, periodSeconds: 15 },
+            { type: "Pods", value: 4, periodSeconds: 15 },
+        ] as ScalingPolicy[],
     },
     readiness: { path: "/", periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
     liveness: { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 },
@@ -403,4 +466,5 @@ export const DEFAULTS = {
     preStopSleepSeconds: 5,
     terminationGracePeriodSeconds: 30,
     imagePullPolicy: "Always" as const,
+    zoneSpread: "soft" as const,
 } as const;

@@ -1,13 +1,16 @@
 import { createHash } from "crypto";
 import {
+    AutoscalingArgs,
     DEFAULTS,
     HttpProbe,
     ResourceQuantities,
     ScalableServiceArgs,
+    ScalingPolicy,
     ServiceType,
 } from "./scalableServiceArgs";
 import { isNonNegativeQuantity, parseQuantity } from "./quantity";
 import { ResolvedEnvFrom, ResolvedEnvVar, resolveEnv } from "./scalableServiceEnv";
+import { ResolvedPodExtras, resolvePodExtras } from "./scalableServicePod";
 import {
     IssueCollector,
     isDns1035Label,
@@ -43,6 +46,7 @@ export type ResolvedScaling =
           targetCpuUtilization?: number;
           targetMemoryUtilization?: number;
           scaleDownStabilizationSeconds: number;
+          scaleUp: { stabilizationWindowSeconds: number; policies: ScalingPolicy[] };
       }
     | { kind: "fixed"; replicas: number };
 
@@ -82,6 +86,8 @@ export interface ResolvedService {
     imagePullPolicy: "Always" | "IfNotPresent" | "Never";
     /** Replicas ≥ 2 at the low end: only then a PDB can't block a node drain. */
     createPdb: boolean;
+    /** Pod labels and annotations, pull secrets, zone spread, ServiceAccount annotations. */
+    pod: ResolvedPodExtras;
     /** The NetworkPolicy, or undefined for none. */
     networkPolicy?: {
         /** "anywhere", or the namespaces whose pods may connect (this one first). */
@@ -267,7 +273,51 @@ function resolveScaling(
         targetCpuUtilization: cpu === false ? undefined : cpu,
         targetMemoryUtilization: memory,
         scaleDownStabilizationSeconds: stabilization,
+        scaleUp: resolveScaleUp(issues, a),
     };
+}
+
+/** How fast the HPA adds pods: a stabilization window and at least one policy. */
+function resolveScaleUp(
+    issues: IssueCollector,
+    a: AutoscalingArgs,
+): Extract<ResolvedScaling, { kind: "hpa" }>["scaleUp"] {
+    const d = DEFAULTS.autoscaling;
+    const stabilizationWindowSeconds =
+        a.scaleUpStabilizationSeconds ?? d.scaleUpStabilizationSeconds;
+    issues.check(
+        isIntInRange(stabilizationWindowSeconds, 0, 3600),
+        "autoscaling.scaleUpStabilizationSeconds",
+        stabilizationWindowSeconds,
+        "must be an integer from 0 to 3600",
+    );
+    const policies = a.scaleUpPolicies ?? d.scaleUpPolicies;
+    if (!Array.isArray(policies) || policies.length === 0) {
+        issues.add("autoscaling.scaleUpPolicies", policies, "must list at least one policy");
+        return { stabilizationWindowSeconds, policies: [] };
+    }
+    policies.forEach((p, i) => {
+        const field = `autoscaling.scaleUpPolicies[${i}]`;
+        issues.check(
+            p?.type === "Pods" || p?.type === "Percent",
+            `${field}.type`,
+            p?.type,
+            `must be "Pods" or "Percent"`,
+        );
+        issues.check(
+            isIntInRange(p?.value, 1, 10000),
+            `${field}.value`,
+            p?.value,
+            "must be an integer from 1 to 10000",
+        );
+        issues.check(
+            isIntInRange(p?.periodSeconds, 1, 1800),
+            `${field}.periodSeconds`,
+            p?.periodSeconds,
+            "must be an integer from 1 to 1800",
+        );
+    });
+    return { stabilizationWindowSeconds, policies: policies.map((p) => ({ ...p })) };
 }
 
 function resolveProbes(
@@ -697,10 +747,11 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
     const shutdown = resolveShutdown(issues, args);
     const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, namespace, port, probes);
     const imagePullPolicy = resolvePullPolicy(issues, args);
+    const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
+    const pod = resolvePodExtras(issues, args, lowestReplicas, warnings);
 
     issues.throwIfAny(`ScalableService "${name}"`);
 
-    const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
     return {
         warnings,
         resolved: {
@@ -726,6 +777,7 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             ...shutdown,
             imagePullPolicy,
             createPdb: lowestReplicas >= 2,
+            pod,
             networkPolicy,
         },
     };

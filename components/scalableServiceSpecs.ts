@@ -94,15 +94,25 @@ export function buildContainer(
     };
 }
 
-/** Spread across zones first, then nodes; soft, so a small cluster still schedules. */
+/**
+ * Spread across zones first, then nodes. Both soft by default, so a small
+ * cluster still schedules; `zoneSpread: "hard"` makes the zone constraint
+ * refuse a skewed placement, and then ignores nodes a failed zone leaves
+ * tainted, so replacements still land in the zones that remain.
+ */
 function buildSpread(svc: ResolvedService): Input.core.v1.TopologySpreadConstraint[] {
-    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+    const constraint = (topologyKey: string, hard: boolean) => ({
         maxSkew: 1,
         topologyKey,
-        whenUnsatisfiable: "ScheduleAnyway",
+        whenUnsatisfiable: hard ? "DoNotSchedule" : "ScheduleAnyway",
+        ...(hard ? { nodeTaintsPolicy: "Honor" } : {}),
         labelSelector: { matchLabels: { ...svc.selectorLabels } },
         matchLabelKeys: ["pod-template-hash"],
-    }));
+    });
+    return [
+        constraint("topology.kubernetes.io/zone", svc.pod.zoneSpread === "hard"),
+        constraint("kubernetes.io/hostname", false),
+    ];
 }
 
 /** Prefer one pod per node: the form of node spreading that schedulers and linters all read. */
@@ -122,14 +132,17 @@ function buildAntiAffinity(svc: ResolvedService): Input.core.v1.Affinity {
     };
 }
 
-/** The pod template's labels, plus the env Secret's checksum when there is one. */
+/**
+ * The pod template's metadata: the shared labels, `podLabels`, and the selector
+ * last, so nothing overrides it; `podAnnotations` plus the env Secret's checksum.
+ */
 function buildPodMetadata(svc: ResolvedService, wiring: PodWiring): Input.meta.v1.ObjectMeta {
-    const annotations: Record<string, pulumi.Input<string>> = {};
+    const annotations: Record<string, pulumi.Input<string>> = { ...svc.pod.podAnnotations };
     if (wiring.envSecretChecksum !== undefined) {
         annotations[ENV_SECRET_CHECKSUM_ANNOTATION] = wiring.envSecretChecksum;
     }
     return {
-        labels: { ...svc.labels },
+        labels: { ...svc.labels, ...svc.pod.podLabels, ...svc.selectorLabels },
         ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     };
 }
@@ -165,6 +178,9 @@ export function buildDeploymentSpec(
                 },
                 topologySpreadConstraints: buildSpread(svc),
                 affinity: buildAntiAffinity(svc),
+                ...(svc.pod.imagePullSecrets.length > 0
+                    ? { imagePullSecrets: svc.pod.imagePullSecrets.map((name) => ({ name })) }
+                    : {}),
                 containers: [buildContainer(svc, mounts, wiring)],
                 ...(volumes.length > 0 ? { volumes } : {}),
             },
@@ -180,6 +196,15 @@ export function buildServiceMetadata(svc: ResolvedService): Input.meta.v1.Object
         : metadata;
 }
 
+/** The ServiceAccount's metadata: the shared metadata plus `serviceAccountAnnotations` (IRSA). */
+export function buildServiceAccountMetadata(svc: ResolvedService): Input.meta.v1.ObjectMeta {
+    const metadata = buildMetadata(svc);
+    const annotations = svc.pod.serviceAccountAnnotations;
+    return Object.keys(annotations).length > 0
+        ? { ...metadata, annotations: { ...annotations } }
+        : metadata;
+}
+
 /** The Service spec: selects the pods by the shared labels, targets the named port. */
 export function buildServiceSpec(svc: ResolvedService): Input.core.v1.ServiceSpec {
     return {
@@ -191,7 +216,8 @@ export function buildServiceSpec(svc: ResolvedService): Input.core.v1.ServiceSpe
 
 /**
  * The `autoscaling/v2` HPA spec, or undefined for a fixed replica count.
- * Scale-up is quick (double, or +4 pods, every 15 s); scale-down waits out
+ * Scale-up follows `scaleUpPolicies` (by default double, or +4 pods, every
+ * 15 s, whichever adds more) after its stabilization window; scale-down waits out
  * the stabilization window and then sheds at most half the pods a minute.
  */
 export function buildHpaSpec(
@@ -220,12 +246,9 @@ export function buildHpaSpec(
         metrics,
         behavior: {
             scaleUp: {
-                stabilizationWindowSeconds: 0,
+                stabilizationWindowSeconds: scaling.scaleUp.stabilizationWindowSeconds,
                 selectPolicy: "Max",
-                policies: [
-                    { type: "Percent", value: 100, periodSeconds: 15 },
-                    { type: "Pods", value: 4, periodSeconds: 15 },
-                ],
+                policies: scaling.scaleUp.policies.map((p) => ({ ...p })),
             },
             scaleDown: {
                 stabilizationWindowSeconds: scaling.scaleDownStabilizationSeconds,

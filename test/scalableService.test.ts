@@ -230,6 +230,41 @@ describe("ScalableService (under mocks)", () => {
         ]);
     });
 
+    it("sends pod labels, annotations, pull secrets, the hard zone spread and the SA's IRSA annotation", async () => {
+        const role = pulumi.output("arn:aws:iam::123456789012:role/backend");
+        await create("backend", {
+            ...contractArgs(),
+            podLabels: { "sidecar.istio.io/inject": "false" },
+            podAnnotations: { "prometheus.io/scrape": "true" },
+            imagePullSecrets: ["ghcr"],
+            zoneSpread: "hard",
+            serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": role },
+        });
+        const template = mocks.one(T.deployment).inputs.spec.template;
+        assert.deepEqual(template.metadata, {
+            labels: {
+                "app.kubernetes.io/name": "backend",
+                "app.kubernetes.io/managed-by": "pulumi",
+                "sidecar.istio.io/inject": "false",
+            },
+            annotations: { "prometheus.io/scrape": "true" },
+        });
+        assert.deepEqual(template.spec.imagePullSecrets, [{ name: "ghcr" }]);
+        assert.equal(template.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+        const sa = mocks.one(T.sa);
+        assert.deepEqual(sa.inputs.metadata.annotations, {
+            "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/backend",
+        });
+        for (const type of [T.service, T.hpa, T.pdb, T.netpol]) {
+            assert.equal(mocks.one(type).inputs.metadata.annotations, undefined, type);
+            assert.equal(
+                mocks.one(type).inputs.metadata.labels["sidecar.istio.io/inject"],
+                undefined,
+                `${type}: pod labels stay on the pods`,
+            );
+        }
+    });
+
     describe("secret env values", () => {
         const PASSWORD = "hunter2-correct-horse";
         const TOKEN = "tok-9f8e7d";

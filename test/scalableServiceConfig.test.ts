@@ -50,6 +50,13 @@ describe("resolveScalableService: defaults (pure)", () => {
             targetCpuUtilization: 70,
             targetMemoryUtilization: undefined,
             scaleDownStabilizationSeconds: 300,
+            scaleUp: {
+                stabilizationWindowSeconds: 0,
+                policies: [
+                    { type: "Percent", value: 100, periodSeconds: 15 },
+                    { type: "Pods", value: 4, periodSeconds: 15 },
+                ],
+            },
         });
         assert.equal(resolved.createPdb, true);
     });
@@ -131,6 +138,13 @@ describe("resolveScalableService: the contract example (pure)", () => {
             targetCpuUtilization: 70,
             targetMemoryUtilization: 80,
             scaleDownStabilizationSeconds: 300,
+            scaleUp: {
+                stabilizationWindowSeconds: 0,
+                policies: [
+                    { type: "Percent", value: 100, periodSeconds: 15 },
+                    { type: "Pods", value: 4, periodSeconds: 15 },
+                ],
+            },
         });
         assert.equal(resolved.probes.liveness?.path, "/healthz");
         assert.equal(resolved.probes.liveness?.port, 9898);
