@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ScalableServiceArgs } from "./scalableServiceArgs";
 import { resolveScalableService } from "./scalableServiceConfig";
 import { buildEnvSecretData, envSecretChecksum, needsEnvSecret } from "./scalableServiceEnv";
+import { buildIngressMetadata, buildIngressSpec } from "./scalableServiceIngress";
 import {
     buildDeploymentSpec,
     buildHpaSpec,
@@ -40,6 +41,8 @@ export class ScalableService extends pulumi.ComponentResource {
     readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     /** The PDB; created only when the service runs at least two replicas. */
     readonly pdb?: k8s.policy.v1.PodDisruptionBudget;
+    /** The Ingress; undefined without `ingress`. */
+    readonly ingress?: k8s.networking.v1.Ingress;
     /** The NetworkPolicy that isolates the pods; undefined when `networkPolicy` is false. */
     readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     /** The dedicated ServiceAccount; undefined when `serviceAccountName` names an existing one. */
@@ -154,6 +157,22 @@ export class ScalableService extends pulumi.ComponentResource {
                 `${name}-netpol`,
                 { metadata, spec: networkPolicySpec },
                 parent,
+            );
+        }
+
+        if (resolved.ingress) {
+            this.ingress = new k8s.networking.v1.Ingress(
+                `${name}-ingress`,
+                {
+                    metadata: buildIngressMetadata(resolved.ingress, metadata),
+                    spec: buildIngressSpec(
+                        resolved.ingress,
+                        resolved.serviceName,
+                        resolved.servicePort,
+                    ),
+                },
+                // Pulumi's readiness check for an Ingress looks up the Service it routes to.
+                { parent: this, dependsOn: withDependencies(opts?.dependsOn, [this.service]) },
             );
         }
 

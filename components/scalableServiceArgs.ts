@@ -197,7 +197,8 @@ export interface NetworkPolicyArgs {
      * namespace), `"anywhere"` (any source, as a public load balancer needs), or
      * `{ namespaces: [...] }` (the same namespace plus pods in the listed ones,
      * for an ingress controller or Prometheus).
-     * @default "anywhere" for LoadBalancer and NodePort services, "namespace" for ClusterIP
+     * @default "anywhere" for LoadBalancer and NodePort services and with an `ingress`
+     * (an ALB in IP mode connects from VPC addresses, not pods), "namespace" otherwise
      */
     ingressFrom?: "namespace" | "anywhere" | { namespaces: string[] };
     /**
@@ -270,6 +271,49 @@ export interface EnvFromArgs {
      * @default false: a missing source keeps the pod from starting, which is louder than missing variables
      */
     optional?: boolean;
+}
+
+/** One path of an Ingress rule, routed to the service's port. */
+export interface IngressPath {
+    /** The URL path; must start with `/`. */
+    path: string;
+    /**
+     * How `path` matches: `"Prefix"` (by path segment), `"Exact"`, or
+     * `"ImplementationSpecific"` (the controller decides; the ALB controller allows wildcards).
+     * @default "Prefix"
+     */
+    pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
+}
+
+/**
+ * A `networking.k8s.io/v1` Ingress for the service's port: HTTP routing by host
+ * and path through the cluster's ingress controller, instead of a load balancer
+ * per service. The controller must be installed; see the README.
+ */
+export interface IngressArgs {
+    /** The host name the rule matches, such as `shop.example.com` (a DNS name; `*.example.com` allowed). */
+    host: string;
+    /**
+     * Paths routed to the service: strings (matched as `Prefix`) or `IngressPath`s.
+     * @default `["/"]`: every path of the host
+     */
+    paths?: Array<string | IngressPath>;
+    /**
+     * The IngressClass, such as `alb` (AWS Load Balancer Controller) or `nginx`.
+     * @default none: the cluster's default IngressClass
+     */
+    className?: string;
+    /**
+     * A `kubernetes.io/tls` Secret in the namespace that terminates TLS for `host`.
+     * @default none: TLS is off, or set by the controller (the ALB controller takes an ACM certificate from an annotation)
+     */
+    tlsSecretName?: string;
+    /**
+     * Annotations on the Ingress: the controller's settings, or
+     * `pulumi.com/skipAwait: "true"` where no controller will ever give it an address.
+     * @default none
+     */
+    annotations?: Record<string, string>;
 }
 
 /** Arguments of `ScalableService`. Only `image` and `port` are required. */
@@ -413,6 +457,12 @@ export interface ScalableServiceArgs {
      * @default on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
      */
     networkPolicy?: NetworkPolicyArgs | false;
+    /**
+     * An Ingress for the service's port. Pulumi waits for the controller to give it
+     * an address, as it waits for a LoadBalancer Service.
+     * @default none
+     */
+    ingress?: IngressArgs;
     /**
      * Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
      * kube-proxy stop routing to it before it stops accepting connections.

@@ -10,6 +10,7 @@ import {
 } from "./scalableServiceArgs";
 import { isNonNegativeQuantity, parseQuantity } from "./quantity";
 import { ResolvedEnvFrom, ResolvedEnvVar, resolveEnv } from "./scalableServiceEnv";
+import { ResolvedIngress, resolveIngress } from "./scalableServiceIngress";
 import { ResolvedPodExtras, resolvePodExtras } from "./scalableServicePod";
 import {
     IssueCollector,
@@ -88,6 +89,8 @@ export interface ResolvedService {
     createPdb: boolean;
     /** Pod labels and annotations, pull secrets, zone spread, ServiceAccount annotations. */
     pod: ResolvedPodExtras;
+    /** The Ingress, or undefined for none. */
+    ingress?: ResolvedIngress;
     /** The NetworkPolicy, or undefined for none. */
     networkPolicy?: {
         /** "anywhere", or the namespaces whose pods may connect (this one first). */
@@ -498,7 +501,9 @@ function resolveNetworkPolicy(
         return undefined;
     }
     const given = args.networkPolicy ?? {};
-    const from = given.ingressFrom ?? (serviceType === "ClusterIP" ? "namespace" : "anywhere");
+    // An Ingress controller's traffic may come from outside the cluster's pods (an ALB in IP mode).
+    const internal = serviceType === "ClusterIP" && args.ingress === undefined;
+    const from = given.ingressFrom ?? (internal ? "namespace" : "anywhere");
     let ingressFrom: "anywhere" | { namespaces: string[] } = "anywhere";
     if (from === "namespace") {
         ingressFrom = { namespaces: [namespace] };
@@ -749,6 +754,7 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
     const imagePullPolicy = resolvePullPolicy(issues, args);
     const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
     const pod = resolvePodExtras(issues, args, lowestReplicas, warnings);
+    const ingress = resolveIngress(issues, args);
 
     issues.throwIfAny(`ScalableService "${name}"`);
 
@@ -778,6 +784,7 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             imagePullPolicy,
             createPdb: lowestReplicas >= 2,
             pod,
+            ingress,
             networkPolicy,
         },
     };

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ScalableService } from "../components/scalableService";
 import type { AppSettings } from "./config";
 import { PROXY_HEALTH, renderProxyConfig } from "./proxyConfig";
+import { proxyIngress } from "./proxyIngress";
 
 /**
  * The seed's application: a public reverse proxy that routes /api/ to two
@@ -112,6 +113,9 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
                 },
             },
             labels: { "app.kubernetes.io/part-of": "orchestration" },
+            ...(settings.proxyIngressHost
+                ? { ingress: proxyIngress(settings.proxyIngressHost) }
+                : {}),
         },
         // nginx resolves its upstreams at start-up: the backends' Services must exist first.
         { provider, dependsOn: [namespace, ...backends] },

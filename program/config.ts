@@ -2,6 +2,7 @@ import { checkCapacity, maxPodsPerNode } from "../components/capacity";
 import { EksClusterArgs } from "../components/eksClusterArgs";
 import { resolveEksCluster, ResolvedEksCluster } from "../components/eksClusterConfig";
 import { ServiceType } from "../components/scalableServiceArgs";
+import { isIngressHost } from "../components/scalableServiceIngress";
 import {
     IssueCollector,
     isDns1123Label,
@@ -31,6 +32,8 @@ export interface AppSettings {
     proxyServiceType: ServiceType;
     backendImage: string;
     proxyImage: string;
+    /** EKS only: the host of the proxy's ALB Ingress; unset means no Ingress. */
+    proxyIngressHost?: string;
 }
 
 /** The whole stack config. `eks` is set exactly when `platform` is `"eks"`. */
@@ -180,6 +183,7 @@ function readApp(r: Reader): AppSettings {
             d.proxyServiceType,
         backendImage: r.string("backendImage") ?? d.backendImage,
         proxyImage: r.string("proxyImage") ?? d.proxyImage,
+        ...optionalHost(r.optionalString("proxyIngressHost")),
     };
     const { issues } = r;
     issues.check(
@@ -222,8 +226,18 @@ function readApp(r: Reader): AppSettings {
             "must be an image reference such as repo/name:tag",
         );
     }
+    if (app.proxyIngressHost !== undefined) {
+        issues.check(
+            isIngressHost(app.proxyIngressHost),
+            key("proxyIngressHost"),
+            app.proxyIngressHost,
+            "must be a lowercase DNS name such as shop.example.com, or empty for no Ingress",
+        );
+    }
     return app;
 }
+
+const optionalHost = (host: string | undefined) => (host ? { proxyIngressHost: host } : {});
 
 function readEks(r: Reader, stack: string, project: string): EksClusterArgs {
     return {
@@ -317,6 +331,12 @@ export function loadStackConfig(stack: string, project: string, lookup: ConfigLo
     const subject = `stack "${stack}"`;
 
     if (platform === "local") {
+        issues.check(
+            app.proxyIngressHost === undefined,
+            key("proxyIngressHost"),
+            app.proxyIngressHost,
+            "is EKS only: it needs the AWS Load Balancer Controller; leave it empty on the local platform",
+        );
         issues.throwIfAny(subject);
         return { stack, platform, app, kubeContext: r.optionalString("kubeContext"), warnings: [] };
     }

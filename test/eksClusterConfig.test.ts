@@ -155,6 +155,7 @@ describe("Pulumi.yaml's config schema (pure)", () => {
             platform: "eks",
             ...APP_DEFAULTS,
             kubeContext: "",
+            proxyIngressHost: "",
             kubernetesVersion: EKS_DEFAULTS.kubernetesVersion,
             publicAccessCidrs: [],
             endpointPublicAccess: EKS_DEFAULTS.endpointPublicAccess,

@@ -288,6 +288,30 @@ describe("the program, evaluated per stack (under mocks)", function () {
     });
 });
 
+describe("the proxy's ALB Ingress (under mocks)", () => {
+    it("gives the proxy an Ingress of class alb for orchestration:proxyIngressHost, and none without it", async () => {
+        const { mocks } = await evaluateProgram("staging", {
+            ...deployConfig("staging"),
+            "orchestration:proxyIngressHost": "shop.example.com",
+        });
+        const ingress = mocks.one("kubernetes:networking.k8s.io/v1:Ingress");
+        assert.equal(ingress.name, "reverseproxy-ingress");
+        assert.match(ingress.parent ?? "", /::orchestration:index:ScalableService::reverseproxy$/);
+        assert.deepEqual(ingress.inputs.metadata.annotations, {
+            "alb.ingress.kubernetes.io/scheme": "internet-facing",
+            "alb.ingress.kubernetes.io/target-type": "ip",
+            "alb.ingress.kubernetes.io/healthcheck-path": "/healthz",
+        });
+        assert.equal(ingress.inputs.spec.ingressClassName, "alb");
+        assert.deepEqual(ingress.inputs.spec.rules[0].host, "shop.example.com");
+        assert.deepEqual(ingress.inputs.spec.rules[0].http.paths[0].backend, {
+            service: { name: "reverseproxy-svc", port: { number: 8080 } },
+        });
+        const staging = await evaluateStack("staging");
+        assert.equal(staging.mocks.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 0);
+    });
+});
+
 describe("the program rejects bad stack config before registering anything (under mocks)", () => {
     async function rejects(stack: string, config: Record<string, unknown>, ...fragments: string[]) {
         const { mocks, error } = await runProgram(stack, config);
@@ -363,6 +387,19 @@ describe("the program rejects bad stack config before registering anything (unde
             `'orchestration:kubernetesVersion' ("latest") must be a pinned minor version`,
             `'orchestration:clusterLogTypes[1]' ("everything")`,
             `'aws:region' ("") must be set to an AWS region`,
+        );
+    });
+
+    it("refuses a proxyIngressHost that is not a DNS name, and any on the local platform", async () => {
+        await rejects(
+            "dev",
+            { ...deployConfig("dev"), "orchestration:proxyIngressHost": "10.0.0.1" },
+            `'orchestration:proxyIngressHost' ("10.0.0.1") must be a lowercase DNS name`,
+        );
+        await rejects(
+            "local",
+            { ...stackConfig("local"), "orchestration:proxyIngressHost": "shop.example.com" },
+            `'orchestration:proxyIngressHost' ("shop.example.com") is EKS only`,
         );
     });
 

@@ -25,6 +25,7 @@ const T = {
     configMap: "kubernetes:core/v1:ConfigMap",
     secret: "kubernetes:core/v1:Secret",
     netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
     provider: "pulumi:providers:kubernetes",
 };
 
@@ -263,6 +264,56 @@ describe("ScalableService (under mocks)", () => {
                 `${type}: pod labels stay on the pods`,
             );
         }
+    });
+
+    it("registers an Ingress for the Service's port, after the Service, and none by default", async () => {
+        const svc = await create("backend", {
+            ...contractArgs(),
+            ingress: {
+                host: "shop.example.com",
+                className: "alb",
+                annotations: { "alb.ingress.kubernetes.io/target-type": "ip" },
+            },
+        });
+        const ing = mocks.one(T.ingress);
+        assert.equal(ing.name, "backend-ingress");
+        assert.equal(ing.parent, await valueOf(svc.urn));
+        assert.deepEqual(ing.inputs, {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "Ingress",
+            metadata: {
+                name: "backend",
+                namespace: "shop",
+                labels: {
+                    "app.kubernetes.io/name": "backend",
+                    "app.kubernetes.io/managed-by": "pulumi",
+                },
+                annotations: { "alb.ingress.kubernetes.io/target-type": "ip" },
+            },
+            spec: {
+                ingressClassName: "alb",
+                rules: [
+                    {
+                        host: "shop.example.com",
+                        http: {
+                            paths: [
+                                {
+                                    path: "/",
+                                    pathType: "Prefix",
+                                    backend: { service: { name: "backend", port: { number: 80 } } },
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
+        });
+        assert.deepEqual(ing.dependencies, [await valueOf(svc.service.urn)]);
+        assert.equal(mocks.resources.length, 8);
+        mocks.reset();
+        const plain = await create("backend");
+        assert.equal(plain.ingress, undefined);
+        assert.equal(mocks.ofType(T.ingress).length, 0);
     });
 
     describe("secret env values", () => {
