@@ -12,6 +12,13 @@ export {
     SUBNET_TAGS,
 } from "./eksClusterConfig";
 export type { ResolvedEksCluster } from "./eksClusterConfig";
+export { PodIdentityRole, POD_IDENTITY_ROLE_TYPE } from "./podIdentityRole";
+export {
+    POD_IDENTITY_PRINCIPAL,
+    podIdentityTrustPolicy,
+    resolvePodIdentityRole,
+} from "./podIdentityRoleConfig";
+export type { PodIdentityRoleArgs, ResolvedPodIdentityRole } from "./podIdentityRoleConfig";
 export {
     checkCapacity,
     CLUSTER_SYSTEM_PODS,

@@ -52,6 +52,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly metricsServer: aws.eks.Addon;
     /** CoreDNS, as the EKS add-on, so it is upgraded with the cluster. */
     readonly coreDns: aws.eks.Addon;
+    /** The EKS Pod Identity agent, which hands pods the IAM roles `PodIdentityRole` associates. */
+    readonly podIdentityAgent: aws.eks.Addon;
     /** A Kubernetes provider for this cluster; pass it to every Kubernetes resource. */
     readonly provider: k8s.Provider;
     /** The cluster's name in AWS. */
@@ -230,6 +232,8 @@ export class EksCluster extends pulumi.ComponentResource {
             );
         this.metricsServer = addon("metrics-server", settings.metricsServerVersion);
         this.coreDns = addon("coredns", undefined);
+        // Pod Identity: a DaemonSet that serves each pod the credentials of its association.
+        this.podIdentityAgent = addon("eks-pod-identity-agent", undefined);
 
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
         // Objects deployed through the provider wait for nodes to run on.

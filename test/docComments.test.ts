@@ -7,7 +7,11 @@ import * as ts from "typescript";
  * Every public argument documents itself: a doc comment on each property of
  * the exported Args interfaces, and an `@default` on each optional one.
  */
-const ARG_FILES = ["components/scalableServiceArgs.ts", "components/eksClusterArgs.ts"];
+const ARG_FILES = [
+    "components/scalableServiceArgs.ts",
+    "components/eksClusterArgs.ts",
+    "components/podIdentityRoleConfig.ts",
+];
 const ROOT = path.resolve(__dirname, "..");
 
 interface ArgDoc {

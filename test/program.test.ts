@@ -39,7 +39,11 @@ describe("the program, evaluated per stack (under mocks)", function () {
                 assert.equal(counts["eks:index:Cluster"], 1);
                 assert.equal(counts["eks:index:ManagedNodeGroup"], 1);
                 assert.equal(counts["awsx:ec2:Vpc"], 1);
-                assert.equal(counts["aws:eks/addon:Addon"], 2, "metrics-server and CoreDNS");
+                assert.equal(
+                    counts["aws:eks/addon:Addon"],
+                    3,
+                    "metrics-server, CoreDNS and the Pod Identity agent",
+                );
                 assert.equal(counts[K8S_PROVIDER], 1);
                 assert.equal(counts["orchestration:index:ScalableService"], 3);
                 assert.equal(counts[T.deployment], 3);
