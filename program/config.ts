@@ -313,7 +313,7 @@ function checkStackCapacity(
     issues.add(
         key("nodeMaxSize"),
         cluster.nodeGroup.maxSize,
-        `nodes of ${report.limitingType} hold ${report.podsPerNode} pods each, ${report.schedulablePerNode} after aws-node and kube-proxy, so the node group fits ${report.capacity} pods; ` +
+        `nodes of ${report.limitingType} hold ${report.podsPerNode} pods each, ${report.schedulablePerNode} after aws-node, kube-proxy and the Pod Identity agent, so the node group fits ${report.capacity} pods; ` +
             `the stack needs ${report.required}: ${APP_SERVICE_COUNT} services × '${key("maxReplicas")}' (${app.maxReplicas}) = ${report.servicePods}, plus ${report.systemPods} system pods (CoreDNS 2, metrics-server 2). ${fix}`,
     );
     return [];

@@ -355,9 +355,9 @@ describe("the program rejects bad stack config before registering anything (unde
         await rejects(
             "dev",
             { ...deployConfig("dev"), "orchestration:nodeInstanceTypes": ["t3.micro"] },
-            `'orchestration:nodeMaxSize' (3) nodes of t3.micro hold 4 pods each, 2 after aws-node and kube-proxy, so the node group fits 6 pods`,
+            `'orchestration:nodeMaxSize' (3) nodes of t3.micro hold 4 pods each, 1 after aws-node, kube-proxy and the Pod Identity agent, so the node group fits 3 pods`,
             `the stack needs 13: 3 services × 'orchestration:maxReplicas' (3) = 9, plus 4 system pods (CoreDNS 2, metrics-server 2)`,
-            `Raise 'orchestration:nodeMaxSize' to 7`,
+            `Raise 'orchestration:nodeMaxSize' to 13`,
         );
     });
 
@@ -369,7 +369,7 @@ describe("the program rejects bad stack config before registering anything (unde
                 "orchestration:maxReplicas": 100,
                 "orchestration:nodeMaxSize": 3,
             },
-            `so the node group fits 81 pods; the stack needs 304`,
+            `so the node group fits 78 pods; the stack needs 304`,
         );
     });
 
