@@ -6,12 +6,15 @@ export type {
     EnvFromArgs,
     EnvValue,
     HttpProbe,
+    IngressArgs,
+    IngressPath,
     KeyRef,
     NetworkPolicyArgs,
     ProbesArgs,
     ResourceQuantities,
     ResourcesArgs,
     ScalableServiceArgs,
+    ScalingPolicy,
     SecurityArgs,
     ServiceType,
 } from "./scalableServiceArgs";
@@ -25,5 +28,7 @@ export type {
 } from "./scalableServiceConfig";
 export { ENV_SECRET_CHECKSUM_ANNOTATION } from "./scalableServiceEnv";
 export type { ResolvedEnvFrom, ResolvedEnvVar } from "./scalableServiceEnv";
+export type { ResolvedIngress } from "./scalableServiceIngress";
+export type { ResolvedPodExtras } from "./scalableServicePod";
 export { ValidationError } from "./validation";
 export type { ValidationIssue } from "./validation";
