@@ -4,7 +4,8 @@
  *
  * Each pod gets a VPC IP from one of the node's ENIs. A node holds
  * ENIs × (IPv4 addresses per ENI − 1) + 2 pods: one address per ENI is the
- * ENI's own, and the two host-network pods (aws-node, kube-proxy) need none.
+ * ENI's own, and two host-network pods (aws-node, kube-proxy) need none. The
+ * limit counts every pod, host-network ones included.
  */
 
 /** ENIs and IPv4 addresses per ENI, from the EC2 instance type documentation. */
@@ -32,8 +33,8 @@ export const ENI_LIMITS: Readonly<Record<string, { enis: number; ipsPerEni: numb
     "r5.xlarge": { enis: 4, ipsPerEni: 15 },
 };
 
-/** Pods that run on every node: aws-node (VPC CNI) and kube-proxy. */
-export const DAEMONSET_PODS_PER_NODE = 2;
+/** Pods that run on every node: aws-node (VPC CNI), kube-proxy and the EKS Pod Identity agent. */
+export const DAEMONSET_PODS_PER_NODE = 3;
 
 /** Cluster-wide system pods: CoreDNS (2) and metrics-server (2). */
 export const CLUSTER_SYSTEM_PODS = { coredns: 2, "metrics-server": 2 } as const;
@@ -50,7 +51,7 @@ export interface CapacityReport {
     podsPerNode: number;
     /** The instance type that sets `podsPerNode`. */
     limitingType: string;
-    /** Pods left per node after aws-node and kube-proxy. */
+    /** Pods left per node after aws-node, kube-proxy and the Pod Identity agent. */
     schedulablePerNode: number;
     /** Schedulable pods across `maxNodes` nodes. */
     capacity: number;

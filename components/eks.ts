@@ -20,6 +20,13 @@ export {
 export type { ResolvedEksCluster } from "./eksClusterConfig";
 export { amiReleaseParameter, NODE_AMI_TYPE, PINNED_ADDON_VERSIONS } from "./eksVersions";
 export type { NodeAddonVersions } from "./eksVersions";
+export { PodIdentityRole, POD_IDENTITY_ROLE_TYPE } from "./podIdentityRole";
+export {
+    POD_IDENTITY_PRINCIPAL,
+    podIdentityTrustPolicy,
+    resolvePodIdentityRole,
+} from "./podIdentityRoleConfig";
+export type { PodIdentityRoleArgs, ResolvedPodIdentityRole } from "./podIdentityRoleConfig";
 export {
     checkCapacity,
     CLUSTER_SYSTEM_PODS,

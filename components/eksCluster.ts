@@ -51,6 +51,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly metricsServer: aws.eks.Addon;
     /** CoreDNS, as the EKS add-on, at the default version for the cluster's Kubernetes version. */
     readonly coreDns: aws.eks.Addon;
+    /** The EKS Pod Identity agent, which hands pods the IAM roles `PodIdentityRole` associates. */
+    readonly podIdentityAgent: aws.eks.Addon;
     /** A Kubernetes provider for this cluster; pass it to every Kubernetes resource. */
     readonly provider: k8s.Provider;
     /** The cluster's name in AWS. */
@@ -110,6 +112,14 @@ export class EksCluster extends pulumi.ComponentResource {
             addonDeps,
         );
         this.coreDns = createAddon(this, name, "coredns", undefined, addonDeps);
+        // Pod Identity: a DaemonSet that serves each pod the credentials of its association.
+        this.podIdentityAgent = createAddon(
+            this,
+            name,
+            "eks-pod-identity-agent",
+            undefined,
+            addonDeps,
+        );
 
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
         // Objects deployed through the provider wait for nodes to run on.

@@ -3,12 +3,18 @@ export { ScalableService, SCALABLE_SERVICE_TYPE } from "./scalableService";
 export type {
     AutoscalingArgs,
     ConfigFilesArgs,
+    EnvFromArgs,
+    EnvValue,
     HttpProbe,
+    IngressArgs,
+    IngressPath,
+    KeyRef,
     NetworkPolicyArgs,
     ProbesArgs,
     ResourceQuantities,
     ResourcesArgs,
     ScalableServiceArgs,
+    ScalingPolicy,
     SecurityArgs,
     ServiceType,
 } from "./scalableServiceArgs";
@@ -20,5 +26,9 @@ export type {
     ResolvedScaling,
     ResolvedService,
 } from "./scalableServiceConfig";
+export { ENV_SECRET_CHECKSUM_ANNOTATION } from "./scalableServiceEnv";
+export type { ResolvedEnvFrom, ResolvedEnvVar } from "./scalableServiceEnv";
+export type { ResolvedIngress } from "./scalableServiceIngress";
+export type { ResolvedPodExtras } from "./scalableServicePod";
 export { ValidationError } from "./validation";
 export type { ValidationIssue } from "./validation";

@@ -2,6 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableServiceArgs } from "./scalableServiceArgs";
 import { resolveScalableService } from "./scalableServiceConfig";
+import { buildEnvSecretData, envSecretChecksum, needsEnvSecret } from "./scalableServiceEnv";
+import { buildIngressMetadata, buildIngressSpec } from "./scalableServiceIngress";
 import {
     buildDeploymentSpec,
     buildHpaSpec,
@@ -9,9 +11,11 @@ import {
     DEPLOYMENT_ANNOTATIONS,
     buildNetworkPolicySpec,
     buildPdbSpec,
+    buildServiceAccountMetadata,
     buildServiceMetadata,
     buildServiceSpec,
     clusterUrl,
+    PodWiring,
 } from "./scalableServiceSpecs";
 
 /** The component's type token. */
@@ -39,12 +43,19 @@ export class ScalableService extends pulumi.ComponentResource {
     readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     /** The PDB; created only when the service runs at least two replicas. */
     readonly pdb?: k8s.policy.v1.PodDisruptionBudget;
+    /** The Ingress; undefined without `ingress`. */
+    readonly ingress?: k8s.networking.v1.Ingress;
     /** The NetworkPolicy that isolates the pods; undefined when `networkPolicy` is false. */
     readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     /** The dedicated ServiceAccount; undefined when `serviceAccountName` names an existing one. */
     readonly serviceAccount?: k8s.core.v1.ServiceAccount;
     /** The ConfigMap holding `config.files`; undefined without `config`. */
     readonly configMap?: k8s.core.v1.ConfigMap;
+    /**
+     * The Secret holding the secret `env` values (auto-named `<name>-env-<suffix>`);
+     * undefined when every variable is a plain string or a reference.
+     */
+    readonly envSecret?: k8s.core.v1.Secret;
     /** The Service's name: other pods in the namespace reach it as `http://<serviceName>:<servicePort>`. */
     readonly serviceName: pulumi.Output<string>;
     /** Exactly `http://<serviceName>.<namespace>.svc.cluster.local:<servicePort>`. */
@@ -66,7 +77,10 @@ export class ScalableService extends pulumi.ComponentResource {
         if (resolved.serviceAccount.create) {
             this.serviceAccount = new k8s.core.v1.ServiceAccount(
                 `${name}-sa`,
-                { metadata, automountServiceAccountToken: false },
+                {
+                    metadata: buildServiceAccountMetadata(resolved),
+                    automountServiceAccountToken: false,
+                },
                 parent,
             );
         }
@@ -81,14 +95,40 @@ export class ScalableService extends pulumi.ComponentResource {
             );
         }
 
-        const podDependencies = [this.serviceAccount, this.configMap].filter(
-            (r): r is k8s.core.v1.ServiceAccount | k8s.core.v1.ConfigMap => r !== undefined,
-        );
+        let wiring: PodWiring = {};
+        if (needsEnvSecret(resolved.env)) {
+            // Auto-named: the provider replaces a Secret whose data changes, and a
+            // new name makes that a create-before-delete with no gap for new pods.
+            const data = buildEnvSecretData(resolved.env);
+            this.envSecret = new k8s.core.v1.Secret(
+                `${name}-env`,
+                {
+                    metadata: { namespace: metadata.namespace, labels: metadata.labels },
+                    type: "Opaque",
+                    data,
+                },
+                parent,
+            );
+            wiring = {
+                envSecretName: this.envSecret.metadata.name,
+                envSecretChecksum: pulumi.secret(
+                    pulumi
+                        .all([this.envSecret.metadata.uid, data])
+                        .apply(([uid, d]) => envSecretChecksum(uid, d)),
+                ),
+            };
+        }
+
+        const podDependencies: pulumi.Resource[] = [
+            this.serviceAccount,
+            this.configMap,
+            this.envSecret,
+        ].filter((r) => r !== undefined);
         this.deployment = new k8s.apps.v1.Deployment(
             name,
             {
                 metadata: { ...metadata, annotations: { ...DEPLOYMENT_ANNOTATIONS } },
-                spec: buildDeploymentSpec(resolved),
+                spec: buildDeploymentSpec(resolved, wiring),
             },
             {
                 parent: this,
@@ -128,6 +168,22 @@ export class ScalableService extends pulumi.ComponentResource {
                 `${name}-netpol`,
                 { metadata, spec: networkPolicySpec },
                 parent,
+            );
+        }
+
+        if (resolved.ingress) {
+            this.ingress = new k8s.networking.v1.Ingress(
+                `${name}-ingress`,
+                {
+                    metadata: buildIngressMetadata(resolved.ingress, metadata),
+                    spec: buildIngressSpec(
+                        resolved.ingress,
+                        resolved.serviceName,
+                        resolved.servicePort,
+                    ),
+                },
+                // Pulumi's readiness check for an Ingress looks up the Service it routes to.
+                { parent: this, dependsOn: withDependencies(opts?.dependsOn, [this.service]) },
             );
         }
 

@@ -94,11 +94,32 @@ export interface AutoscalingArgs {
      */
     scaleDownStabilizationSeconds?: number;
     /**
+     * Seconds the HPA looks back before scaling up (0–3600). 0 reacts at once,
+     * because an overloaded service drops requests while it waits.
+     * @default 0
+     */
+    scaleUpStabilizationSeconds?: number;
+    /**
+     * How fast the HPA may add pods; the most permissive policy wins.
+     * @default `[{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 4, periodSeconds: 15 }]`: double, or add 4 pods, every 15 s
+     */
+    scaleUpPolicies?: ScalingPolicy[];
+    /**
      * Resources the HPA must wait for, typically the metrics-server that feeds
      * it; without metrics its targets show `<unknown>`.
      * @default none
      */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** One HPA scaling policy: at most `value` pods (or percent of the current count) per `periodSeconds`. */
+export interface ScalingPolicy {
+    /** `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas. */
+    type: "Pods" | "Percent";
+    /** How many pods, or what percentage; at least 1. */
+    value: number;
+    /** The window the limit applies to, in seconds (1–1800). */
+    periodSeconds: number;
 }
 
 /** CPU, memory and ephemeral-storage quantities, such as `250m` or `512Mi`. */
@@ -176,7 +197,8 @@ export interface NetworkPolicyArgs {
      * namespace), `"anywhere"` (any source, as a public load balancer needs), or
      * `{ namespaces: [...] }` (the same namespace plus pods in the listed ones,
      * for an ingress controller or Prometheus).
-     * @default "anywhere" for LoadBalancer and NodePort services, "namespace" for ClusterIP
+     * @default "anywhere" for LoadBalancer and NodePort services and with an `ingress`
+     * (an ALB in IP mode connects from VPC addresses, not pods), "namespace" otherwise
      */
     ingressFrom?: "namespace" | "anywhere" | { namespaces: string[] };
     /**
@@ -196,6 +218,102 @@ export interface ConfigFilesArgs {
      * content hash: a change rolls the pods instead of leaving them on stale config.
      */
     files: Record<string, string>;
+}
+
+/** A key of an existing Secret or ConfigMap in the service's namespace. */
+export interface KeyRef {
+    /** The Secret's or ConfigMap's name (a DNS-1123 subdomain). */
+    name: string;
+    /** The key within it. */
+    key: string;
+    /**
+     * Start the pod even when the object or key is missing (the variable is then unset).
+     * @default false: a missing reference keeps the pod from starting, which is louder than a missing variable
+     */
+    optional?: boolean;
+}
+
+/**
+ * One environment variable's value:
+ * - a plain string, set in the pod spec;
+ * - a `pulumi.Output` or Promise: set in the pod spec when it is not a Pulumi
+ *   secret, and otherwise stored in the component's own Secret and referenced
+ *   with `secretKeyRef`, so a secret never appears in the Deployment;
+ * - `{ secret: value }`: always stored in the component's Secret, for sensitive
+ *   values that are not Pulumi secrets (read from a file, say);
+ * - `{ secretKeyRef }` or `{ configMapKeyRef }`: a key of an existing Secret or ConfigMap.
+ */
+export type EnvValue =
+    | pulumi.Input<string>
+    | { secret: pulumi.Input<string> }
+    | { secretKeyRef: KeyRef }
+    | { configMapKeyRef: KeyRef };
+
+/** Every key of an existing Secret or ConfigMap, as environment variables. Set exactly one of `secretRef` and `configMapRef`. */
+export interface EnvFromArgs {
+    /**
+     * An existing Secret's name.
+     * @default none (set this or `configMapRef`)
+     */
+    secretRef?: string;
+    /**
+     * An existing ConfigMap's name.
+     * @default none (set this or `secretRef`)
+     */
+    configMapRef?: string;
+    /**
+     * A prefix for every variable name, such as `DB_`.
+     * @default none
+     */
+    prefix?: string;
+    /**
+     * Start the pod even when the Secret or ConfigMap is missing.
+     * @default false: a missing source keeps the pod from starting, which is louder than missing variables
+     */
+    optional?: boolean;
+}
+
+/** One path of an Ingress rule, routed to the service's port. */
+export interface IngressPath {
+    /** The URL path; must start with `/`. */
+    path: string;
+    /**
+     * How `path` matches: `"Prefix"` (by path segment), `"Exact"`, or
+     * `"ImplementationSpecific"` (the controller decides; the ALB controller allows wildcards).
+     * @default "Prefix"
+     */
+    pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
+}
+
+/**
+ * A `networking.k8s.io/v1` Ingress for the service's port: HTTP routing by host
+ * and path through the cluster's ingress controller, instead of a load balancer
+ * per service. The controller must be installed; see the README.
+ */
+export interface IngressArgs {
+    /** The host name the rule matches, such as `shop.example.com` (a DNS name; `*.example.com` allowed). */
+    host: string;
+    /**
+     * Paths routed to the service: strings (matched as `Prefix`) or `IngressPath`s.
+     * @default `["/"]`: every path of the host
+     */
+    paths?: Array<string | IngressPath>;
+    /**
+     * The IngressClass, such as `alb` (AWS Load Balancer Controller) or `nginx`.
+     * @default none: the cluster's default IngressClass
+     */
+    className?: string;
+    /**
+     * A `kubernetes.io/tls` Secret in the namespace that terminates TLS for `host`.
+     * @default none: TLS is off, or set by the controller (the ALB controller takes an ACM certificate from an annotation)
+     */
+    tlsSecretName?: string;
+    /**
+     * Annotations on the Ingress: the controller's settings, or
+     * `pulumi.com/skipAwait: "true"` where no controller will ever give it an address.
+     * @default none
+     */
+    annotations?: Record<string, string>;
 }
 
 /** Arguments of `ScalableService`. Only `image` and `port` are required. */
@@ -254,10 +372,18 @@ export interface ScalableServiceArgs {
      */
     resources?: ResourcesArgs;
     /**
-     * Environment variables, set on the container in key order.
+     * Environment variables, set on the container in key order. A value that is
+     * a Pulumi secret, or `{ secret: value }`, goes into a Secret the component
+     * owns (`envSecret`) and is referenced with `secretKeyRef`: it never appears
+     * in the Deployment. A change to that Secret's data rolls the pods. See `EnvValue`.
      * @default none
      */
-    env?: Record<string, pulumi.Input<string>>;
+    env?: Record<string, EnvValue>;
+    /**
+     * Whole Secrets or ConfigMaps whose every key becomes a variable.
+     * @default none
+     */
+    envFrom?: EnvFromArgs[];
     /**
      * Arguments passed to the image's entrypoint.
      * @default the image's own CMD
@@ -275,10 +401,47 @@ export interface ScalableServiceArgs {
      */
     labels?: Record<string, string>;
     /**
+     * Labels on the pods only (the pod template), over `labels`. They can't use the
+     * selector's key (`app.kubernetes.io/name`) or `pod-template-hash`, which the
+     * Deployment controller owns.
+     * @default none
+     */
+    podLabels?: Record<string, string>;
+    /**
+     * Annotations on the pods, for example Prometheus scraping, mesh injection or a
+     * log agent's settings. `checksum/env-secret` is reserved.
+     * @default none
+     */
+    podAnnotations?: Record<string, string>;
+    /**
      * Annotations on the Service, for example a cloud load balancer's settings.
      * @default none
      */
     serviceAnnotations?: Record<string, string>;
+    /**
+     * Annotations on the dedicated ServiceAccount, such as IRSA's
+     * `eks.amazonaws.com/role-arn`. Only when the component creates the ServiceAccount
+     * (no `serviceAccountName`). EKS Pod Identity needs none (see `PodIdentityRole`).
+     * @default none
+     */
+    serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+    /**
+     * Secrets of type `kubernetes.io/dockerconfigjson` in the namespace, for private
+     * registries. ECR needs none on EKS: the node role may pull.
+     * @default none
+     */
+    imagePullSecrets?: string[];
+    /**
+     * Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
+     * turn; `"hard"` (`DoNotSchedule`) refuses a placement that skews the zones by more
+     * than one, for services that must survive a zone outage. Hard spread leaves pods
+     * Pending on clusters whose nodes have no `topology.kubernetes.io/zone` label (kind,
+     * most local clusters) or when a zone is out of capacity; nodes a failed zone leaves
+     * tainted don't count (`nodeTaintsPolicy: Honor`), so replacements still schedule in
+     * the zones that remain. Spread across nodes stays soft.
+     * @default "soft", so a small or single-zone cluster still schedules every replica
+     */
+    zoneSpread?: "soft" | "hard";
     /**
      * An existing ServiceAccount to run as. Without one, the component creates a
      * dedicated ServiceAccount named `serviceName`, so pods never share the
@@ -298,6 +461,12 @@ export interface ScalableServiceArgs {
      * @default on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
      */
     networkPolicy?: NetworkPolicyArgs | false;
+    /**
+     * An Ingress for the service's port. Pulumi waits for the controller to give it
+     * an address, as it waits for a LoadBalancer Service.
+     * @default none
+     */
+    ingress?: IngressArgs;
     /**
      * Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
      * kube-proxy stop routing to it before it stops accepting connections.
@@ -329,6 +498,11 @@ export const DEFAULTS = {
         maxReplicas: 10,
         targetCpuUtilization: 70,
         scaleDownStabilizationSeconds: 300,
+        scaleUpStabilizationSeconds: 0,
+        scaleUpPolicies: [
+            { type: "Percent", value: 100, periodSeconds: 15 },
+            { type: "Pods", value: 4, periodSeconds: 15 },
+        ] as ScalingPolicy[],
     },
     readiness: { path: "/", periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
     liveness: { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6 },
@@ -346,4 +520,5 @@ export const DEFAULTS = {
     preStopSleepSeconds: 5,
     terminationGracePeriodSeconds: 30,
     imagePullPolicy: "Always" as const,
+    zoneSpread: "soft" as const,
 } as const;

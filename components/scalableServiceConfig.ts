@@ -1,5 +1,4 @@
 import { createHash } from "crypto";
-import * as pulumi from "@pulumi/pulumi";
 import {
     DEFAULTS,
     HttpProbe,
@@ -8,12 +7,20 @@ import {
     ServiceType,
 } from "./scalableServiceArgs";
 import { isNonNegativeQuantity, parseQuantity } from "./quantity";
+import { ResolvedEnvFrom, ResolvedEnvVar, resolveEnv } from "./scalableServiceEnv";
+import { ResolvedIngress, resolveIngress } from "./scalableServiceIngress";
+import { ResolvedScaling, resolveScaling } from "./scalableServiceScaling";
+
+export type { ResolvedScaling } from "./scalableServiceScaling";
+import { ResolvedPodExtras, resolvePodExtras } from "./scalableServicePod";
 import {
     IssueCollector,
     isDns1035Label,
     isDns1123Label,
     isDns1123Subdomain,
     isIntInRange,
+    isLabelKey,
+    isLabelValue,
 } from "./validation";
 
 /**
@@ -32,18 +39,6 @@ export interface ResolvedProbe {
     failureThreshold: number;
 }
 
-/** Scaling is either an HPA or a fixed count, never both. */
-export type ResolvedScaling =
-    | {
-          kind: "hpa";
-          minReplicas: number;
-          maxReplicas: number;
-          targetCpuUtilization?: number;
-          targetMemoryUtilization?: number;
-          scaleDownStabilizationSeconds: number;
-      }
-    | { kind: "fixed"; replicas: number };
-
 /** Everything the spec builders need, with defaults applied. */
 export interface ResolvedService {
     serviceName: string;
@@ -57,7 +52,8 @@ export interface ResolvedService {
     requests: Record<string, string>;
     limits: Record<string, string>;
     /** Sorted by name, so the container spec is deterministic. */
-    env: Array<{ name: string; value: pulumi.Input<string> }>;
+    env: ResolvedEnvVar[];
+    envFrom: ResolvedEnvFrom[];
     args?: string[];
     config?: { mountPath: string; files: Record<string, string>; configMapName: string };
     /** The selector: feeds the Deployment, the pod template, the Service and the PDB. */
@@ -79,6 +75,10 @@ export interface ResolvedService {
     imagePullPolicy: "Always" | "IfNotPresent" | "Never";
     /** Replicas ≥ 2 at the low end: only then a PDB can't block a node drain. */
     createPdb: boolean;
+    /** Pod labels and annotations, pull secrets, zone spread, ServiceAccount annotations. */
+    pod: ResolvedPodExtras;
+    /** The Ingress, or undefined for none. */
+    ingress?: ResolvedIngress;
     /** The NetworkPolicy, or undefined for none. */
     networkPolicy?: {
         /** "anywhere", or the namespaces whose pods may connect (this one first). */
@@ -99,24 +99,7 @@ export const SELECTOR_LABEL = "app.kubernetes.io/name";
 
 const SERVICE_TYPES: readonly string[] = ["ClusterIP", "LoadBalancer", "NodePort"];
 const PULL_POLICIES: readonly string[] = ["Always", "IfNotPresent", "Never"];
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
-const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
-const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const MAX_REPLICAS = 1000;
-
-function isLabelKey(key: string): boolean {
-    const slash = key.indexOf("/");
-    const name = slash === -1 ? key : key.slice(slash + 1);
-    const prefix = slash === -1 ? undefined : key.slice(0, slash);
-    const prefixOk = prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix));
-    return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
-}
-
-function isLabelValue(value: unknown): boolean {
-    return typeof value === "string" && value.length <= 63 && LABEL_VALUE.test(value);
-}
 
 function isAbsolutePath(path: unknown): path is string {
     return typeof path === "string" && path.startsWith("/");
@@ -194,93 +177,6 @@ function resolveQuantities(
         }
     }
     return out;
-}
-
-function resolveScaling(
-    issues: IssueCollector,
-    args: ScalableServiceArgs,
-    warnings: string[],
-): ResolvedScaling {
-    if (args.autoscaling === false) {
-        const replicas = args.replicas ?? DEFAULTS.replicas;
-        issues.check(
-            isIntInRange(replicas, 1, MAX_REPLICAS),
-            "replicas",
-            replicas,
-            `must be an integer from 1 to ${MAX_REPLICAS}`,
-        );
-        return { kind: "fixed", replicas };
-    }
-    const a = args.autoscaling ?? {};
-    const d = DEFAULTS.autoscaling;
-    const minReplicas = a.minReplicas ?? d.minReplicas;
-    const maxReplicas = a.maxReplicas ?? d.maxReplicas;
-    const cpu =
-        a.targetCpuUtilization === undefined ? d.targetCpuUtilization : a.targetCpuUtilization;
-    const memory = a.targetMemoryUtilization;
-    const stabilization = a.scaleDownStabilizationSeconds ?? d.scaleDownStabilizationSeconds;
-
-    const minOk = issues.check(
-        isIntInRange(minReplicas, 1, MAX_REPLICAS),
-        "autoscaling.minReplicas",
-        minReplicas,
-        `must be an integer from 1 to ${MAX_REPLICAS}`,
-    );
-    const maxOk = issues.check(
-        isIntInRange(maxReplicas, 1, MAX_REPLICAS),
-        "autoscaling.maxReplicas",
-        maxReplicas,
-        `must be an integer from 1 to ${MAX_REPLICAS}`,
-    );
-    if (minOk && maxOk && minReplicas > maxReplicas) {
-        issues.add(
-            "autoscaling.minReplicas",
-            minReplicas,
-            `must be <= 'autoscaling.maxReplicas' (${maxReplicas})`,
-        );
-    }
-    if (cpu !== false) {
-        issues.check(
-            isIntInRange(cpu, 1, 1000),
-            "autoscaling.targetCpuUtilization",
-            cpu,
-            "must be an integer percentage from 1 to 1000",
-        );
-    }
-    if (memory !== undefined) {
-        issues.check(
-            isIntInRange(memory, 1, 1000),
-            "autoscaling.targetMemoryUtilization",
-            memory,
-            "must be an integer percentage from 1 to 1000",
-        );
-    }
-    if (cpu === false && memory === undefined) {
-        issues.add(
-            "autoscaling.targetCpuUtilization",
-            cpu,
-            "can only be false when 'autoscaling.targetMemoryUtilization' is set: the HPA needs a metric",
-        );
-    }
-    issues.check(
-        isIntInRange(stabilization, 0, 3600),
-        "autoscaling.scaleDownStabilizationSeconds",
-        stabilization,
-        "must be an integer from 0 to 3600",
-    );
-    if (args.replicas !== undefined) {
-        warnings.push(
-            `'replicas' (${args.replicas}) is ignored while autoscaling is on: the HPA owns the replica count between ${minReplicas} and ${maxReplicas}. Set 'autoscaling: false' to use a fixed count.`,
-        );
-    }
-    return {
-        kind: "hpa",
-        minReplicas,
-        maxReplicas,
-        targetCpuUtilization: cpu === false ? undefined : cpu,
-        targetMemoryUtilization: memory,
-        scaleDownStabilizationSeconds: stabilization,
-    };
 }
 
 function resolveProbes(
@@ -461,7 +357,9 @@ function resolveNetworkPolicy(
         return undefined;
     }
     const given = args.networkPolicy ?? {};
-    const from = given.ingressFrom ?? (serviceType === "ClusterIP" ? "namespace" : "anywhere");
+    // An Ingress controller's traffic may come from outside the cluster's pods (an ALB in IP mode).
+    const internal = serviceType === "ClusterIP" && args.ingress === undefined;
+    const from = given.ingressFrom ?? (internal ? "namespace" : "anywhere");
     let ingressFrom: "anywhere" | { namespaces: string[] } = "anywhere";
     if (from === "namespace") {
         ingressFrom = { namespaces: [namespace] };
@@ -516,20 +414,8 @@ function imageWarnings(image: string): string[] {
           ];
 }
 
-/**
- * Validates `args` for the component named `name`, applies every default, and
- * returns the resolved description. Throws one `ValidationError` listing all
- * problems; each names the field and the value.
- */
-export function resolveScalableService(name: string, args: ScalableServiceArgs): Resolution {
-    const issues = new IssueCollector();
-    const warnings: string[] = [];
-    // Plain JavaScript callers can pass anything; guard the object itself first.
-    if (args === null || typeof args !== "object") {
-        issues.add("args", args, "must be an object with at least 'image' and 'port'");
-        issues.throwIfAny(`ScalableService "${name}"`);
-    }
-
+/** The service's name and namespace, both DNS labels. */
+function resolveIdentity(issues: IssueCollector, name: string, args: ScalableServiceArgs) {
     const serviceName = args.serviceName ?? name;
     issues.check(
         isDns1035Label(serviceName),
@@ -544,7 +430,11 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
         namespace,
         "must be a DNS-1123 label: at most 63 characters of lowercase letters, digits and '-'",
     );
+    return { serviceName, namespace };
+}
 
+/** The image reference; an unpinned image only warns. */
+function resolveImage(issues: IssueCollector, args: ScalableServiceArgs, warnings: string[]) {
     const image = args.image;
     if (
         issues.check(
@@ -556,7 +446,22 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
     ) {
         warnings.push(...imageWarnings(image));
     }
+    return image;
+}
 
+function resolvePullPolicy(issues: IssueCollector, args: ScalableServiceArgs) {
+    const imagePullPolicy = args.imagePullPolicy ?? DEFAULTS.imagePullPolicy;
+    issues.check(
+        PULL_POLICIES.includes(imagePullPolicy),
+        "imagePullPolicy",
+        imagePullPolicy,
+        `must be one of ${PULL_POLICIES.join(", ")}`,
+    );
+    return imagePullPolicy;
+}
+
+/** The container port, the Service's port and the Service's type. */
+function resolvePorts(issues: IssueCollector, args: ScalableServiceArgs) {
     const port = args.port;
     issues.check(isIntInRange(port, 1, 65535), "port", port, "must be an integer from 1 to 65535");
     const servicePort = args.servicePort ?? port;
@@ -575,47 +480,44 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
         serviceType,
         `must be one of ${SERVICE_TYPES.join(", ")}`,
     );
+    return { port, servicePort, serviceType };
+}
 
-    const scaling = resolveScaling(issues, args, warnings);
-    const probes = resolveProbes(issues, args, port);
-    const { requests, limits } = resolveResources(issues, args);
-    // The HPA measures utilization against the request: a zero request can't be scaled on.
-    if (scaling.kind === "hpa") {
-        const targets: Array<["cpu" | "memory", number | undefined]> = [
-            ["cpu", scaling.targetCpuUtilization],
-            ["memory", scaling.targetMemoryUtilization],
-        ];
-        for (const [resource, target] of targets) {
-            const request = requests[resource];
-            if (
-                target !== undefined &&
-                isNonNegativeQuantity(request) &&
-                parseQuantity(request) === 0
-            ) {
-                issues.add(
-                    `resources.requests.${resource}`,
-                    request,
-                    `must be greater than 0 while the HPA targets ${resource} utilization`,
-                );
-            }
+/** The HPA measures utilization against the request: a zero request can't be scaled on. */
+function checkScaledRequests(
+    issues: IssueCollector,
+    scaling: ResolvedScaling,
+    requests: Record<string, string>,
+): void {
+    if (scaling.kind !== "hpa") {
+        return;
+    }
+    const targets: Array<["cpu" | "memory", number | undefined]> = [
+        ["cpu", scaling.targetCpuUtilization],
+        ["memory", scaling.targetMemoryUtilization],
+    ];
+    for (const [resource, target] of targets) {
+        const request = requests[resource];
+        if (
+            target !== undefined &&
+            isNonNegativeQuantity(request) &&
+            parseQuantity(request) === 0
+        ) {
+            issues.add(
+                `resources.requests.${resource}`,
+                request,
+                `must be greater than 0 while the HPA targets ${resource} utilization`,
+            );
         }
     }
-    const { selectorLabels, labels } = resolveLabels(issues, args, serviceName);
-    const security = resolveSecurity(issues, args);
-    const config = resolveConfig(issues, args, serviceName, security.writablePaths);
+}
 
-    const env = Object.keys(args.env ?? {})
-        .sort()
-        .map((key) => ({ name: key, value: args.env![key] }));
-    for (const { name: key } of env) {
-        issues.check(
-            ENV_NAME.test(key),
-            `env.${key}`,
-            key,
-            "is not a valid environment variable name",
-        );
-    }
-
+/** The dedicated ServiceAccount, or an existing one named by the user. */
+function resolveServiceAccount(
+    issues: IssueCollector,
+    args: ScalableServiceArgs,
+    serviceName: string,
+): ResolvedService["serviceAccount"] {
     if (args.serviceAccountName !== undefined) {
         issues.check(
             isDns1123Subdomain(args.serviceAccountName),
@@ -624,21 +526,27 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             "must be a DNS-1123 subdomain: at most 253 characters of lowercase letters, digits, '-' and '.'",
         );
     }
-    for (const [key, value] of Object.entries(args.serviceAnnotations ?? {})) {
-        issues.check(
-            isLabelKey(key),
-            `serviceAnnotations.${key}`,
-            key,
-            "is not a valid annotation key",
-        );
-        issues.check(
-            typeof value === "string",
-            `serviceAnnotations.${key}`,
-            value,
-            "must be a string",
-        );
-    }
+    return {
+        create: args.serviceAccountName === undefined,
+        name: args.serviceAccountName ?? serviceName,
+    };
+}
 
+/** Annotations (`field` names the argument): valid keys, string values. */
+function resolveAnnotations(
+    issues: IssueCollector,
+    field: string,
+    given: Record<string, string> | undefined,
+): Record<string, string> {
+    for (const [key, value] of Object.entries(given ?? {})) {
+        issues.check(isLabelKey(key), `${field}.${key}`, key, "is not a valid annotation key");
+        issues.check(typeof value === "string", `${field}.${key}`, value, "must be a string");
+    }
+    return { ...(given ?? {}) };
+}
+
+/** The preStop pause and the grace period that must outlast it. */
+function resolveShutdown(issues: IssueCollector, args: ScalableServiceArgs) {
     const preStopSleepSeconds = args.preStopSleepSeconds ?? DEFAULTS.preStopSleepSeconds;
     const terminationGracePeriodSeconds =
         args.terminationGracePeriodSeconds ?? DEFAULTS.terminationGracePeriodSeconds;
@@ -663,18 +571,49 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             `must be greater than 'preStopSleepSeconds' (${preStopSleepSeconds}), or the app is killed before it can shut down`,
         );
     }
-    const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, namespace, port, probes);
-    const imagePullPolicy = args.imagePullPolicy ?? DEFAULTS.imagePullPolicy;
-    issues.check(
-        PULL_POLICIES.includes(imagePullPolicy),
-        "imagePullPolicy",
-        imagePullPolicy,
-        `must be one of ${PULL_POLICIES.join(", ")}`,
+    return { preStopSleepSeconds, terminationGracePeriodSeconds };
+}
+
+/**
+ * Validates `args` for the component named `name`, applies every default, and
+ * returns the resolved description. Throws one `ValidationError` listing all
+ * problems; each names the field and the value.
+ */
+export function resolveScalableService(name: string, args: ScalableServiceArgs): Resolution {
+    const issues = new IssueCollector();
+    const warnings: string[] = [];
+    // Plain JavaScript callers can pass anything; guard the object itself first.
+    if (args === null || typeof args !== "object") {
+        issues.add("args", args, "must be an object with at least 'image' and 'port'");
+        issues.throwIfAny(`ScalableService "${name}"`);
+    }
+
+    const { serviceName, namespace } = resolveIdentity(issues, name, args);
+    const image = resolveImage(issues, args, warnings);
+    const { port, servicePort, serviceType } = resolvePorts(issues, args);
+    const scaling = resolveScaling(issues, args, warnings);
+    const probes = resolveProbes(issues, args, port);
+    const { requests, limits } = resolveResources(issues, args);
+    checkScaledRequests(issues, scaling, requests);
+    const { selectorLabels, labels } = resolveLabels(issues, args, serviceName);
+    const security = resolveSecurity(issues, args);
+    const config = resolveConfig(issues, args, serviceName, security.writablePaths);
+    const { env, envFrom } = resolveEnv(issues, args);
+    const serviceAccount = resolveServiceAccount(issues, args, serviceName);
+    const serviceAnnotations = resolveAnnotations(
+        issues,
+        "serviceAnnotations",
+        args.serviceAnnotations,
     );
+    const shutdown = resolveShutdown(issues, args);
+    const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, namespace, port, probes);
+    const imagePullPolicy = resolvePullPolicy(issues, args);
+    const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
+    const pod = resolvePodExtras(issues, args, lowestReplicas, warnings);
+    const ingress = resolveIngress(issues, args);
 
     issues.throwIfAny(`ScalableService "${name}"`);
 
-    const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
     return {
         warnings,
         resolved: {
@@ -689,20 +628,19 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
             requests,
             limits,
             env,
+            envFrom,
             args: args.args ? [...args.args] : undefined,
             config,
             selectorLabels,
             labels,
-            serviceAnnotations: { ...(args.serviceAnnotations ?? {}) },
-            serviceAccount: {
-                create: args.serviceAccountName === undefined,
-                name: args.serviceAccountName ?? serviceName,
-            },
+            serviceAnnotations,
+            serviceAccount,
             security,
-            preStopSleepSeconds,
-            terminationGracePeriodSeconds,
+            ...shutdown,
             imagePullPolicy,
             createPdb: lowestReplicas >= 2,
+            pod,
+            ingress,
             networkPolicy,
         },
     };

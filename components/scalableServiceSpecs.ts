@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedProbe, ResolvedService } from "./scalableServiceConfig";
+import { buildEnvFrom, buildEnvVars, ENV_SECRET_CHECKSUM_ANNOTATION } from "./scalableServiceEnv";
 
 /**
  * Pure spec builders for `ScalableService`. Each takes the resolved
@@ -10,6 +11,14 @@ import { ResolvedProbe, ResolvedService } from "./scalableServiceConfig";
  */
 
 import Input = k8s.types.input;
+
+/** What the pod spec takes from objects the component registers. */
+export interface PodWiring {
+    /** The name of the component's env Secret; required when a variable may be secret. */
+    envSecretName?: pulumi.Input<string>;
+    /** The env Secret's rollout checksum, as a pod template annotation. */
+    envSecretChecksum?: pulumi.Input<string>;
+}
 
 /** The name of the container port; the Service targets it by name. */
 export const PORT_NAME = "http";
@@ -53,6 +62,7 @@ function buildVolumes(svc: ResolvedService): {
 export function buildContainer(
     svc: ResolvedService,
     mounts: Input.core.v1.VolumeMount[],
+    wiring: PodWiring = {},
 ): Input.core.v1.Container {
     const { readiness, liveness, startup } = svc.probes;
     const s = svc.security;
@@ -62,7 +72,8 @@ export function buildContainer(
         imagePullPolicy: svc.imagePullPolicy,
         ...(svc.args ? { args: svc.args } : {}),
         ports: [{ name: PORT_NAME, containerPort: svc.port, protocol: "TCP" }],
-        ...(svc.env.length > 0 ? { env: svc.env.map((e) => ({ ...e })) } : {}),
+        ...(svc.env.length > 0 ? { env: buildEnvVars(svc.env, wiring.envSecretName) } : {}),
+        ...(svc.envFrom.length > 0 ? { envFrom: buildEnvFrom(svc.envFrom) } : {}),
         resources: { requests: { ...svc.requests }, limits: { ...svc.limits } },
         ...(readiness ? { readinessProbe: buildProbe(readiness) } : {}),
         ...(liveness ? { livenessProbe: buildProbe(liveness) } : {}),
@@ -83,15 +94,25 @@ export function buildContainer(
     };
 }
 
-/** Spread across zones first, then nodes; soft, so a small cluster still schedules. */
+/**
+ * Spread across zones first, then nodes. Both soft by default, so a small
+ * cluster still schedules; `zoneSpread: "hard"` makes the zone constraint
+ * refuse a skewed placement, and then ignores nodes a failed zone leaves
+ * tainted, so replacements still land in the zones that remain.
+ */
 function buildSpread(svc: ResolvedService): Input.core.v1.TopologySpreadConstraint[] {
-    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+    const constraint = (topologyKey: string, hard: boolean) => ({
         maxSkew: 1,
         topologyKey,
-        whenUnsatisfiable: "ScheduleAnyway",
+        whenUnsatisfiable: hard ? "DoNotSchedule" : "ScheduleAnyway",
+        ...(hard ? { nodeTaintsPolicy: "Honor" } : {}),
         labelSelector: { matchLabels: { ...svc.selectorLabels } },
         matchLabelKeys: ["pod-template-hash"],
-    }));
+    });
+    return [
+        constraint("topology.kubernetes.io/zone", svc.pod.zoneSpread === "hard"),
+        constraint("kubernetes.io/hostname", false),
+    ];
 }
 
 /** Prefer one pod per node: the form of node spreading that schedulers and linters all read. */
@@ -108,6 +129,21 @@ function buildAntiAffinity(svc: ResolvedService): Input.core.v1.Affinity {
                 },
             ],
         },
+    };
+}
+
+/**
+ * The pod template's metadata: the shared labels, `podLabels`, and the selector
+ * last, so nothing overrides it; `podAnnotations` plus the env Secret's checksum.
+ */
+function buildPodMetadata(svc: ResolvedService, wiring: PodWiring): Input.meta.v1.ObjectMeta {
+    const annotations: Record<string, pulumi.Input<string>> = { ...svc.pod.podAnnotations };
+    if (wiring.envSecretChecksum !== undefined) {
+        annotations[ENV_SECRET_CHECKSUM_ANNOTATION] = wiring.envSecretChecksum;
+    }
+    return {
+        labels: { ...svc.labels, ...svc.pod.podLabels, ...svc.selectorLabels },
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     };
 }
 
@@ -131,7 +167,10 @@ export function initialReplicas(svc: ResolvedService): number {
 export const DEPLOYMENT_ANNOTATIONS = { "pulumi.com/patchForce": "true" } as const;
 
 /** The Deployment spec; `replicas` is {@link initialReplicas}. */
-export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.DeploymentSpec {
+export function buildDeploymentSpec(
+    svc: ResolvedService,
+    wiring: PodWiring = {},
+): Input.apps.v1.DeploymentSpec {
     const { volumes, mounts } = buildVolumes(svc);
     const s = svc.security;
     return {
@@ -140,7 +179,7 @@ export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.Deploym
         selector: { matchLabels: { ...svc.selectorLabels } },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
         template: {
-            metadata: { labels: { ...svc.labels } },
+            metadata: buildPodMetadata(svc, wiring),
             spec: {
                 restartPolicy: "Always",
                 serviceAccountName: svc.serviceAccount.name,
@@ -155,7 +194,10 @@ export function buildDeploymentSpec(svc: ResolvedService): Input.apps.v1.Deploym
                 },
                 topologySpreadConstraints: buildSpread(svc),
                 affinity: buildAntiAffinity(svc),
-                containers: [buildContainer(svc, mounts)],
+                ...(svc.pod.imagePullSecrets.length > 0
+                    ? { imagePullSecrets: svc.pod.imagePullSecrets.map((name) => ({ name })) }
+                    : {}),
+                containers: [buildContainer(svc, mounts, wiring)],
                 ...(volumes.length > 0 ? { volumes } : {}),
             },
         },
@@ -170,6 +212,15 @@ export function buildServiceMetadata(svc: ResolvedService): Input.meta.v1.Object
         : metadata;
 }
 
+/** The ServiceAccount's metadata: the shared metadata plus `serviceAccountAnnotations` (IRSA). */
+export function buildServiceAccountMetadata(svc: ResolvedService): Input.meta.v1.ObjectMeta {
+    const metadata = buildMetadata(svc);
+    const annotations = svc.pod.serviceAccountAnnotations;
+    return Object.keys(annotations).length > 0
+        ? { ...metadata, annotations: { ...annotations } }
+        : metadata;
+}
+
 /** The Service spec: selects the pods by the shared labels, targets the named port. */
 export function buildServiceSpec(svc: ResolvedService): Input.core.v1.ServiceSpec {
     return {
@@ -181,7 +232,8 @@ export function buildServiceSpec(svc: ResolvedService): Input.core.v1.ServiceSpe
 
 /**
  * The `autoscaling/v2` HPA spec, or undefined for a fixed replica count.
- * Scale-up is quick (double, or +4 pods, every 15 s); scale-down waits out
+ * Scale-up follows `scaleUpPolicies` (by default double, or +4 pods, every
+ * 15 s, whichever adds more) after its stabilization window; scale-down waits out
  * the stabilization window and then sheds at most half the pods a minute.
  */
 export function buildHpaSpec(
@@ -210,12 +262,9 @@ export function buildHpaSpec(
         metrics,
         behavior: {
             scaleUp: {
-                stabilizationWindowSeconds: 0,
+                stabilizationWindowSeconds: scaling.scaleUp.stabilizationWindowSeconds,
                 selectPolicy: "Max",
-                policies: [
-                    { type: "Percent", value: 100, periodSeconds: 15 },
-                    { type: "Pods", value: 4, periodSeconds: 15 },
-                ],
+                policies: scaling.scaleUp.policies.map((p) => ({ ...p })),
             },
             scaleDown: {
                 stabilizationWindowSeconds: scaling.scaleDownStabilizationSeconds,

@@ -109,3 +109,21 @@ export function isDns1123Subdomain(value: unknown): value is string {
         value.split(".").every((part) => DNS_1123_LABEL.test(part))
     );
 }
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** True for a label or annotation key: an optional DNS-subdomain prefix, a slash, and a name of at most 63 characters. */
+export function isLabelKey(key: string): boolean {
+    const slash = key.indexOf("/");
+    const name = slash === -1 ? key : key.slice(slash + 1);
+    const prefix = slash === -1 ? undefined : key.slice(0, slash);
+    const prefixOk = prefix === undefined || (prefix.length <= 253 && LABEL_PREFIX.test(prefix));
+    return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/** True for a label value: at most 63 characters, alphanumeric at both ends. */
+export function isLabelValue(value: unknown): boolean {
+    return typeof value === "string" && value.length <= 63 && LABEL_VALUE.test(value);
+}

@@ -5,6 +5,7 @@ import type { ScalableServiceArgs } from "../components/scalableServiceArgs";
 import { BACKEND_PORT, BACKEND_SERVICE_PORT, BACKENDS, PROXY } from "./appShape";
 import type { AppSettings } from "./config";
 import { PROXY_HEALTH, PROXY_TEMPLATE, ProxyRoute, renderProxyConfig } from "./proxyConfig";
+import { proxyIngress } from "./proxyIngress";
 
 /**
  * The seed's application: a public reverse proxy that routes /api/ to two
@@ -133,6 +134,9 @@ function deployProxy(
                 files: { [PROXY_TEMPLATE.fileName]: template },
             },
             labels: PART_OF,
+            ...(settings.proxyIngressHost
+                ? { ingress: proxyIngress(settings.proxyIngressHost) }
+                : {}),
         },
         opts,
     );

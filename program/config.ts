@@ -2,6 +2,7 @@ import { checkCapacity, maxPodsPerNode } from "../components/capacity";
 import { EksClusterArgs } from "../components/eksClusterArgs";
 import { resolveEksCluster, ResolvedEksCluster } from "../components/eksClusterConfig";
 import { ServiceType } from "../components/scalableServiceArgs";
+import { isIngressHost } from "../components/scalableServiceIngress";
 import {
     IssueCollector,
     isDns1123Label,
@@ -31,6 +32,8 @@ export interface AppSettings {
     proxyServiceType: ServiceType;
     backendImage: string;
     proxyImage: string;
+    /** EKS only: the host of the proxy's ALB Ingress; unset means no Ingress. */
+    proxyIngressHost?: string;
 }
 
 /** The whole stack config. `eks` is set exactly when `platform` is `"eks"`. */
@@ -212,6 +215,7 @@ function readApp(r: Reader, proxyServiceType: ServiceType): AppSettings {
         proxyServiceType,
         backendImage: r.string("backendImage") ?? d.backendImage,
         proxyImage: r.string("proxyImage") ?? d.proxyImage,
+        ...optionalHost(r.optionalString("proxyIngressHost")),
     };
     const { issues } = r;
     issues.check(
@@ -254,8 +258,18 @@ function readApp(r: Reader, proxyServiceType: ServiceType): AppSettings {
             "must be an image reference such as repo/name:tag",
         );
     }
+    if (app.proxyIngressHost !== undefined) {
+        issues.check(
+            isIngressHost(app.proxyIngressHost),
+            key("proxyIngressHost"),
+            app.proxyIngressHost,
+            "must be a lowercase DNS name such as shop.example.com, or empty for no Ingress",
+        );
+    }
     return app;
 }
+
+const optionalHost = (host: string | undefined) => (host ? { proxyIngressHost: host } : {});
 
 function readEks(r: Reader, stack: string, project: string): EksClusterArgs {
     return {
@@ -331,7 +345,7 @@ function checkStackCapacity(
     issues.add(
         key("nodeMaxSize"),
         cluster.nodeGroup.maxSize,
-        `nodes of ${report.limitingType} hold ${report.podsPerNode} pods each, ${report.schedulablePerNode} after aws-node and kube-proxy, so the node group fits ${report.capacity} pods; ` +
+        `nodes of ${report.limitingType} hold ${report.podsPerNode} pods each, ${report.schedulablePerNode} after aws-node, kube-proxy and the Pod Identity agent, so the node group fits ${report.capacity} pods; ` +
             `the stack needs ${report.required}: ${APP_SERVICE_COUNT} services × '${key("maxReplicas")}' (${app.maxReplicas}) = ${report.servicePods}, plus ${report.systemPods} system pods (CoreDNS 2, metrics-server 2). ${fix}`,
     );
     return [];
@@ -350,6 +364,12 @@ export function loadStackConfig(stack: string, project: string, lookup: ConfigLo
     const subject = `stack "${stack}"`;
 
     if (platform === "local") {
+        issues.check(
+            app.proxyIngressHost === undefined,
+            key("proxyIngressHost"),
+            app.proxyIngressHost,
+            "is EKS only: it needs the AWS Load Balancer Controller; leave it empty on the local platform",
+        );
         issues.throwIfAny(subject);
         const kubeContext = r.optionalString("kubeContext");
         return { stack, platform, app, kubeContext, warnings: proxy.warnings };

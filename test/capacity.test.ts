@@ -17,27 +17,27 @@ describe("pod capacity with the VPC CNI (pure)", () => {
         assert.equal(maxPodsPerNode("x9.huge"), undefined);
     });
 
-    it("subtracts aws-node and kube-proxy per node and CoreDNS plus metrics-server once", () => {
+    it("subtracts aws-node, kube-proxy and the Pod Identity agent per node and CoreDNS plus metrics-server once", () => {
         const r = checkCapacity({
             instanceTypes: ["t3.medium"],
             maxNodes: 2,
-            serviceMaxReplicas: [10, 10, 6],
+            serviceMaxReplicas: [10, 10, 4],
         });
         assert.deepEqual(r, {
             podsPerNode: 17,
             limitingType: "t3.medium",
-            schedulablePerNode: 15,
-            capacity: 30,
+            schedulablePerNode: 14,
+            capacity: 28,
             systemPods: 4,
-            servicePods: 26,
-            required: 30,
+            servicePods: 24,
+            required: 28,
             fits: true,
         });
         assert.equal(
             checkCapacity({
                 instanceTypes: ["t3.medium"],
                 maxNodes: 2,
-                serviceMaxReplicas: [10, 10, 7],
+                serviceMaxReplicas: [10, 10, 5],
             }).fits,
             false,
         );
@@ -50,7 +50,7 @@ describe("pod capacity with the VPC CNI (pure)", () => {
             serviceMaxReplicas: [1],
         });
         assert.equal(r.limitingType, "t3.small");
-        assert.equal(r.capacity, 27);
+        assert.equal(r.capacity, 24);
     });
 
     it("fails the seed's t3.micro: the system pods fill it", () => {
@@ -59,7 +59,7 @@ describe("pod capacity with the VPC CNI (pure)", () => {
             maxNodes: 2,
             serviceMaxReplicas: [1],
         });
-        assert.equal(r.capacity, 4);
+        assert.equal(r.capacity, 2);
         assert.equal(r.required, 5);
         assert.equal(r.fits, false);
     });
@@ -72,7 +72,7 @@ describe("pod capacity with the VPC CNI (pure)", () => {
                 serviceMaxReplicas: [],
                 podsPerNodeOverride: 110,
             }).capacity,
-            108,
+            107,
         );
         assert.throws(
             () =>

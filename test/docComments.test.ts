@@ -11,6 +11,7 @@ import * as ts from "typescript";
 const ARG_FILES: Record<string, number> = {
     "components/scalableServiceArgs.ts": 2,
     "components/eksClusterArgs.ts": 2,
+    "components/podIdentityRoleConfig.ts": 1,
     "components/testing/mocks.ts": 1, // InstallMocksOptions
 };
 const ROOT = path.resolve(__dirname, "..");

@@ -33,7 +33,7 @@ describe("EksCluster (under mocks)", () => {
         await create();
         assert.deepEqual(mocks.typeCounts(), {
             "aws:ec2/launchTemplate:LaunchTemplate": 1,
-            "aws:eks/addon:Addon": 2,
+            "aws:eks/addon:Addon": 3,
             "aws:iam/role:Role": 2,
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 4,
             "aws:kms/key:Key": 1,
@@ -49,7 +49,7 @@ describe("EksCluster (under mocks)", () => {
         const c = await create();
         const urn = await valueOf(c.urn);
         const children = mocks.resources.filter((r) => r.type !== EKS_CLUSTER_TYPE);
-        assert.equal(children.length, 14);
+        assert.equal(children.length, 15);
         for (const r of children) {
             assert.equal(r.parent, urn, `${r.type} ${r.name}`);
         }
@@ -200,17 +200,23 @@ describe("EksCluster (under mocks)", () => {
         assert.deepEqual(mocks.one("eks:index:Cluster").inputs.accessEntries, {});
     });
 
-    it("installs metrics-server and CoreDNS as EKS add-ons, after the node group", async () => {
+    it("installs metrics-server, CoreDNS and the Pod Identity agent as EKS add-ons, after the node group", async () => {
         const c = await create({ metricsServerVersion: "v0.8.0-eksbuild.1" });
         const addons = mocks.ofType("aws:eks/addon:Addon");
         // CoreDNS's version is looked up for the cluster's version (eksClusterDay2.test.ts).
         assert.deepEqual(addons.map((a) => [a.name, a.inputs.addonName]).sort(), [
             ["platform-coredns", "coredns"],
+            ["platform-eks-pod-identity-agent", "eks-pod-identity-agent"],
             ["platform-metrics-server", "metrics-server"],
         ]);
         assert.equal(
             mocks.one("aws:eks/addon:Addon", "platform-metrics-server").inputs.addonVersion,
             "v0.8.0-eksbuild.1",
+        );
+        const agent = mocks.one("aws:eks/addon:Addon", "platform-eks-pod-identity-agent");
+        assert.equal(agent.parent, await valueOf(c.urn));
+        assert.ok(
+            (await valueOf(c.podIdentityAgent.urn))!.endsWith("::platform-eks-pod-identity-agent"),
         );
         for (const addon of addons) {
             assert.equal(addon.inputs.clusterName, "platform");

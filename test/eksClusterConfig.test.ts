@@ -259,6 +259,7 @@ describe("Pulumi.yaml's config schema (pure)", () => {
             ...APP_DEFAULTS,
             proxyServiceType: "", // the platform decides: PROXY_SERVICE_TYPE_DEFAULTS
             kubeContext: "",
+            proxyIngressHost: "",
             kubernetesVersion: EKS_DEFAULTS.kubernetesVersion,
             publicAccessCidrs: [],
             endpointPublicAccess: EKS_DEFAULTS.endpointPublicAccess,

@@ -206,6 +206,7 @@ describe("EksCluster on day 2 (under mocks)", () => {
                 ]).sort(),
                 [
                     ["coredns", "1.34", false],
+                    ["eks-pod-identity-agent", "1.34", false],
                     ["metrics-server", "1.34", false],
                 ],
             );
@@ -215,16 +216,17 @@ describe("EksCluster on day 2 (under mocks)", () => {
                 .sort();
             assert.deepEqual(versions, [
                 ["coredns", "v-coredns-for-1.34"],
+                ["eks-pod-identity-agent", "v-eks-pod-identity-agent-for-1.34"],
                 ["metrics-server", "v-metrics-server-for-1.34"],
             ]);
         });
 
         it("keeps a pinned metrics-server version without looking one up", async () => {
             const run = await create(PINNED);
-            assert.deepEqual(
-                run.calls[ADDON_VERSION].map((c) => c.addonName),
-                ["coredns"],
-            );
+            assert.deepEqual(run.calls[ADDON_VERSION].map((c) => c.addonName).sort(), [
+                "coredns",
+                "eks-pod-identity-agent",
+            ]);
             assert.equal(
                 run.one("aws:eks/addon:Addon", "platform-metrics-server").inputs.addonVersion,
                 "v0.8.0-eksbuild.1",

@@ -43,7 +43,11 @@ describe("the program, evaluated per stack (under mocks)", function () {
                 assert.equal(counts["eks:index:Cluster"], 1);
                 assert.equal(counts["eks:index:ManagedNodeGroup"], 1);
                 assert.equal(counts["awsx:ec2:Vpc"], 1);
-                assert.equal(counts["aws:eks/addon:Addon"], 2, "metrics-server and CoreDNS");
+                assert.equal(
+                    counts["aws:eks/addon:Addon"],
+                    3,
+                    "metrics-server, CoreDNS and the Pod Identity agent",
+                );
                 assert.equal(counts[K8S_PROVIDER], 1);
                 assert.equal(counts["orchestration:index:ScalableService"], 3);
                 assert.equal(counts[T.deployment], 3);
@@ -348,6 +352,30 @@ describe("the program, evaluated per stack (under mocks)", function () {
     });
 });
 
+describe("the proxy's ALB Ingress (under mocks)", () => {
+    it("gives the proxy an Ingress of class alb for orchestration:proxyIngressHost, and none without it", async () => {
+        const { mocks } = await evaluateProgram("staging", {
+            ...deployConfig("staging"),
+            "orchestration:proxyIngressHost": "shop.example.com",
+        });
+        const ingress = mocks.one("kubernetes:networking.k8s.io/v1:Ingress");
+        assert.equal(ingress.name, "reverseproxy-ingress");
+        assert.match(ingress.parent ?? "", /::orchestration:index:ScalableService::reverseproxy$/);
+        assert.deepEqual(ingress.inputs.metadata.annotations, {
+            "alb.ingress.kubernetes.io/scheme": "internet-facing",
+            "alb.ingress.kubernetes.io/target-type": "ip",
+            "alb.ingress.kubernetes.io/healthcheck-path": "/healthz",
+        });
+        assert.equal(ingress.inputs.spec.ingressClassName, "alb");
+        assert.deepEqual(ingress.inputs.spec.rules[0].host, "shop.example.com");
+        assert.deepEqual(ingress.inputs.spec.rules[0].http.paths[0].backend, {
+            service: { name: "reverseproxy-svc", port: { number: 8080 } },
+        });
+        const staging = await evaluateStack("staging");
+        assert.equal(staging.mocks.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 0);
+    });
+});
+
 describe("the program rejects bad stack config before registering anything (under mocks)", () => {
     async function rejects(stack: string, config: Record<string, unknown>, ...fragments: string[]) {
         const { mocks, error } = await runProgram(stack, config);
@@ -387,9 +415,9 @@ describe("the program rejects bad stack config before registering anything (unde
         await rejects(
             "dev",
             { ...deployConfig("dev"), "orchestration:nodeInstanceTypes": ["t3.micro"] },
-            `'orchestration:nodeMaxSize' (3) nodes of t3.micro hold 4 pods each, 2 after aws-node and kube-proxy, so the node group fits 6 pods`,
+            `'orchestration:nodeMaxSize' (3) nodes of t3.micro hold 4 pods each, 1 after aws-node, kube-proxy and the Pod Identity agent, so the node group fits 3 pods`,
             `the stack needs 13: 3 services × 'orchestration:maxReplicas' (3) = 9, plus 4 system pods (CoreDNS 2, metrics-server 2)`,
-            `Raise 'orchestration:nodeMaxSize' to 7`,
+            `Raise 'orchestration:nodeMaxSize' to 13`,
         );
     });
 
@@ -401,7 +429,7 @@ describe("the program rejects bad stack config before registering anything (unde
                 "orchestration:maxReplicas": 100,
                 "orchestration:nodeMaxSize": 3,
             },
-            `so the node group fits 81 pods; the stack needs 304`,
+            `so the node group fits 78 pods; the stack needs 304`,
         );
     });
 
@@ -423,6 +451,19 @@ describe("the program rejects bad stack config before registering anything (unde
             `'orchestration:kubernetesVersion' ("latest") must be a pinned minor version`,
             `'orchestration:clusterLogTypes[1]' ("everything")`,
             `'aws:region' ("") must be set to an AWS region`,
+        );
+    });
+
+    it("refuses a proxyIngressHost that is not a DNS name, and any on the local platform", async () => {
+        await rejects(
+            "dev",
+            { ...deployConfig("dev"), "orchestration:proxyIngressHost": "10.0.0.1" },
+            `'orchestration:proxyIngressHost' ("10.0.0.1") must be a lowercase DNS name`,
+        );
+        await rejects(
+            "local",
+            { ...stackConfig("local"), "orchestration:proxyIngressHost": "shop.example.com" },
+            `'orchestration:proxyIngressHost' ("shop.example.com") is EKS only`,
         );
     });
 

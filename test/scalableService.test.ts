@@ -1,7 +1,13 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SCALABLE_SERVICE_TYPE, ScalableService, ValidationError } from "../components";
+import {
+    ENV_SECRET_CHECKSUM_ANNOTATION,
+    SCALABLE_SERVICE_TYPE,
+    ScalableService,
+    ValidationError,
+} from "../components";
+import { envSecretChecksum } from "../components/scalableServiceEnv";
 import {
     installMocks,
     ResourceRecorder,
@@ -17,7 +23,9 @@ const T = {
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
     sa: "kubernetes:core/v1:ServiceAccount",
     configMap: "kubernetes:core/v1:ConfigMap",
+    secret: "kubernetes:core/v1:Secret",
     netpol: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
     provider: "pulumi:providers:kubernetes",
 };
 
@@ -224,6 +232,215 @@ describe("ScalableService (under mocks)", () => {
         assert.deepEqual(mocks.one(T.deployment).inputs.spec.template.spec.containers[0].env, [
             { name: "UPSTREAM", value: "http://other:80" },
         ]);
+    });
+
+    it("sends pod labels, annotations, pull secrets, the hard zone spread and the SA's IRSA annotation", async () => {
+        const role = pulumi.output("arn:aws:iam::123456789012:role/backend");
+        await create("backend", {
+            ...contractArgs(),
+            podLabels: { "sidecar.istio.io/inject": "false" },
+            podAnnotations: { "prometheus.io/scrape": "true" },
+            imagePullSecrets: ["ghcr"],
+            zoneSpread: "hard",
+            serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": role },
+        });
+        const template = mocks.one(T.deployment).inputs.spec.template;
+        assert.deepEqual(template.metadata, {
+            labels: {
+                "app.kubernetes.io/name": "backend",
+                "app.kubernetes.io/managed-by": "pulumi",
+                "sidecar.istio.io/inject": "false",
+            },
+            annotations: { "prometheus.io/scrape": "true" },
+        });
+        assert.deepEqual(template.spec.imagePullSecrets, [{ name: "ghcr" }]);
+        assert.equal(template.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+        const sa = mocks.one(T.sa);
+        assert.deepEqual(sa.inputs.metadata.annotations, {
+            "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/backend",
+        });
+        for (const type of [T.service, T.hpa, T.pdb, T.netpol]) {
+            assert.equal(mocks.one(type).inputs.metadata.annotations, undefined, type);
+            assert.equal(
+                mocks.one(type).inputs.metadata.labels["sidecar.istio.io/inject"],
+                undefined,
+                `${type}: pod labels stay on the pods`,
+            );
+        }
+    });
+
+    it("registers an Ingress for the Service's port, after the Service, and none by default", async () => {
+        const svc = await create("backend", {
+            ...contractArgs(),
+            ingress: {
+                host: "shop.example.com",
+                className: "alb",
+                annotations: { "alb.ingress.kubernetes.io/target-type": "ip" },
+            },
+        });
+        const ing = mocks.one(T.ingress);
+        assert.equal(ing.name, "backend-ingress");
+        assert.equal(ing.parent, await valueOf(svc.urn));
+        assert.deepEqual(ing.inputs, {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "Ingress",
+            metadata: {
+                name: "backend",
+                namespace: "shop",
+                labels: {
+                    "app.kubernetes.io/name": "backend",
+                    "app.kubernetes.io/managed-by": "pulumi",
+                },
+                annotations: { "alb.ingress.kubernetes.io/target-type": "ip" },
+            },
+            spec: {
+                ingressClassName: "alb",
+                rules: [
+                    {
+                        host: "shop.example.com",
+                        http: {
+                            paths: [
+                                {
+                                    path: "/",
+                                    pathType: "Prefix",
+                                    backend: { service: { name: "backend", port: { number: 80 } } },
+                                },
+                            ],
+                        },
+                    },
+                ],
+            },
+        });
+        assert.deepEqual(ing.dependencies, [await valueOf(svc.service.urn)]);
+        assert.equal(mocks.resources.length, 8);
+        mocks.reset();
+        const plain = await create("backend");
+        assert.equal(plain.ingress, undefined);
+        assert.equal(mocks.ofType(T.ingress).length, 0);
+    });
+
+    describe("secret env values", () => {
+        const PASSWORD = "hunter2-correct-horse";
+        const TOKEN = "tok-9f8e7d";
+        const secretArgs = (password = PASSWORD) => ({
+            ...contractArgs(),
+            env: {
+                LOG_LEVEL: "info",
+                DB_PASSWORD: pulumi.secret(password),
+                API_TOKEN: { secret: TOKEN },
+                UPSTREAM: pulumi.output("http://other:80"),
+                MODE: { configMapKeyRef: { name: "settings", key: "mode" } },
+            },
+        });
+
+        it("stores them in one Secret owned by the component and references them by key", async () => {
+            const svc = await create("backend", secretArgs());
+            assert.deepEqual(mocks.typeCounts(), {
+                [T.hpa]: 1,
+                [T.deployment]: 1,
+                [T.sa]: 1,
+                [T.secret]: 1,
+                [T.service]: 1,
+                [T.pdb]: 1,
+                [T.netpol]: 1,
+                [SCALABLE_SERVICE_TYPE]: 1,
+            });
+            const secret = mocks.one(T.secret);
+            assert.equal(secret.name, "backend-env");
+            assert.equal(secret.parent, await valueOf(svc.urn));
+            assert.deepEqual(secret.inputs, {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: {
+                    namespace: "shop",
+                    labels: {
+                        "app.kubernetes.io/name": "backend",
+                        "app.kubernetes.io/managed-by": "pulumi",
+                    },
+                },
+                type: "Opaque",
+                data: {
+                    API_TOKEN: Buffer.from(TOKEN).toString("base64"),
+                    DB_PASSWORD: Buffer.from(PASSWORD).toString("base64"),
+                },
+            });
+            assert.deepEqual(secret.secretInputs, ["data"]);
+            const secretName = "backend-env-mock"; // the mock's auto-name
+            const ref = (name: string) => ({
+                name,
+                valueFrom: { secretKeyRef: { name: secretName, key: name } },
+            });
+            const d = mocks.one(T.deployment);
+            assert.deepEqual(d.inputs.spec.template.spec.containers[0].env, [
+                ref("API_TOKEN"),
+                ref("DB_PASSWORD"),
+                { name: "LOG_LEVEL", value: "info" },
+                { name: "MODE", valueFrom: { configMapKeyRef: { name: "settings", key: "mode" } } },
+                { name: "UPSTREAM", value: "http://other:80" },
+            ]);
+            assert.ok(d.dependencies.includes((await valueOf(svc.envSecret!.urn))!));
+        });
+
+        it("never puts a secret value, plain or base64, in any other object's inputs", async () => {
+            await create("backend", secretArgs());
+            const others = mocks.resources.filter((r) => r.type !== T.secret);
+            assert.equal(others.length, 7);
+            for (const r of others) {
+                const text = JSON.stringify(r.inputs);
+                for (const needle of [PASSWORD, TOKEN]) {
+                    for (const form of [needle, Buffer.from(needle).toString("base64")]) {
+                        assert.equal(
+                            text.includes(form),
+                            false,
+                            `${r.type} ${r.name} holds ${form}`,
+                        );
+                    }
+                }
+            }
+        });
+
+        it("rolls the pods when the secret data changes, with a checksum kept secret", async () => {
+            const annotationOf = () => {
+                const d = mocks.one(T.deployment);
+                return {
+                    value: d.inputs.spec.template.metadata.annotations[
+                        ENV_SECRET_CHECKSUM_ANNOTATION
+                    ],
+                    secret: d.secretInputs,
+                };
+            };
+            await create("backend", secretArgs());
+            const first = annotationOf();
+            assert.equal(
+                first.value,
+                envSecretChecksum("backend-env-uid", mocks.one(T.secret).inputs.data),
+            );
+            // The engine keeps the secret mark on the annotation; the Node SDK's mock
+            // monitor lifts a nested mark to the top-level property, hence "spec".
+            assert.deepEqual(first.secret, ["spec"]);
+            mocks.reset();
+            await create("backend", secretArgs());
+            assert.equal(annotationOf().value, first.value, "same data, same pods");
+            mocks.reset();
+            await create("backend", secretArgs("a-new-password"));
+            assert.notEqual(annotationOf().value, first.value);
+        });
+
+        it("registers no Secret when every value is plain or a reference, and marks no input secret", async () => {
+            const svc = await create("backend", {
+                ...contractArgs(),
+                env: { A: "1", B: { secretKeyRef: { name: "db", key: "password" } } },
+                envFrom: [{ configMapRef: "settings" }],
+            });
+            assert.equal(svc.envSecret, undefined);
+            assert.equal(mocks.ofType(T.secret).length, 0);
+            const c = mocks.one(T.deployment).inputs.spec.template.spec.containers[0];
+            assert.deepEqual(c.envFrom, [{ configMapRef: { name: "settings", optional: false } }]);
+            assert.equal(
+                mocks.one(T.deployment).inputs.spec.template.metadata.annotations,
+                undefined,
+            );
+        });
     });
 
     it("takes the provider through resource options and passes it to every child", async () => {

@@ -50,6 +50,13 @@ describe("resolveScalableService: defaults (pure)", () => {
             targetCpuUtilization: 70,
             targetMemoryUtilization: undefined,
             scaleDownStabilizationSeconds: 300,
+            scaleUp: {
+                stabilizationWindowSeconds: 0,
+                policies: [
+                    { type: "Percent", value: 100, periodSeconds: 15 },
+                    { type: "Pods", value: 4, periodSeconds: 15 },
+                ],
+            },
         });
         assert.equal(resolved.createPdb, true);
     });
@@ -131,12 +138,20 @@ describe("resolveScalableService: the contract example (pure)", () => {
             targetCpuUtilization: 70,
             targetMemoryUtilization: 80,
             scaleDownStabilizationSeconds: 300,
+            scaleUp: {
+                stabilizationWindowSeconds: 0,
+                policies: [
+                    { type: "Percent", value: 100, periodSeconds: 15 },
+                    { type: "Pods", value: 4, periodSeconds: 15 },
+                ],
+            },
         });
         assert.equal(resolved.probes.liveness?.path, "/healthz");
         assert.equal(resolved.probes.liveness?.port, 9898);
         assert.equal(resolved.probes.startup?.failureThreshold, 30);
         assert.deepEqual(resolved.limits, { memory: "256Mi", "ephemeral-storage": "1Gi" });
-        assert.deepEqual(resolved.env, [{ name: "LOG_LEVEL", value: "info" }]);
+        assert.deepEqual(resolved.env, [{ name: "LOG_LEVEL", kind: "plain", value: "info" }]);
+        assert.deepEqual(resolved.envFrom, []);
     });
 
     it("warns that replicas is ignored while the HPA owns the count", () => {

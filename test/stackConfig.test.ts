@@ -151,7 +151,7 @@ describe("stack config (pure)", () => {
         assert.equal(cfg.warnings.length, 1);
         assert.match(
             cfg.warnings[0],
-            /^'orchestration:nodeDesiredSize' \(1\) nodes fit 9 pods, but the services at 'orchestration:maxReplicas' need 19\. No cluster autoscaler is installed/,
+            /^'orchestration:nodeDesiredSize' \(1\) nodes fit 8 pods, but the services at 'orchestration:maxReplicas' need 19\. No cluster autoscaler is installed/,
         );
         for (const stack of ["dev", "staging", "prod"]) {
             const shipped = loadStackConfig(
