@@ -164,7 +164,12 @@ export function nodeObjects(nodes: NodeShape[]): KubeObject[] {
         kind: "Node",
         metadata: {
             name: n.name,
-            annotations: { "kwok.x-k8s.io/node": "fake" },
+            annotations: {
+                "kwok.x-k8s.io/node": "fake",
+                // All nodes share one address and port, so metrics-server asks kwok for each
+                // node's resource metrics by path (metrics-server 0.7+ reads this annotation).
+                "metrics.k8s.io/resource-metrics-path": `/metrics/nodes/${n.name}/metrics/resource`,
+            },
             labels: {
                 "kubernetes.io/hostname": n.name,
                 "kubernetes.io/os": "linux",

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import * as YAML from "yaml";
 import { Completed, exec } from "./proc";
 import { Toolchain, VERSIONS } from "./toolchain";
 
@@ -83,8 +84,31 @@ export class PulumiCli {
         return ["--stack", s.stack, ...(s.configFile ? ["--config-file", s.configFile] : [])];
     }
 
-    async init(s: StackRef): Promise<void> {
+    /**
+     * Creates the stack. With a `configFile`, the stack file `stack init` writes
+     * into the project (its secrets salt) moves there, so the project stays as it
+     * was, and `config` becomes the stack's config.
+     */
+    async init(s: StackRef, config: Record<string, unknown> = {}): Promise<void> {
         await this.run(s.cwd, ["stack", "init", s.stack]);
+        if (s.configFile) {
+            const created = path.join(s.cwd, `Pulumi.${s.stack}.yaml`);
+            const salt = (
+                YAML.parse(fs.readFileSync(created, "utf8")) as { encryptionsalt?: string }
+            ).encryptionsalt;
+            fs.rmSync(created);
+            fs.writeFileSync(s.configFile, YAML.stringify({ encryptionsalt: salt }));
+            this.setConfig(s, config);
+        }
+    }
+
+    /** Replaces the config in the stack's `configFile`, keeping its secrets salt. */
+    setConfig(s: StackRef, config: Record<string, unknown>): void {
+        const current = YAML.parse(fs.readFileSync(s.configFile!, "utf8")) as Record<
+            string,
+            unknown
+        >;
+        fs.writeFileSync(s.configFile!, YAML.stringify({ ...current, config }));
     }
 
     up(s: StackRef, allowFailure = false): Promise<Completed> {

@@ -28,6 +28,15 @@ export async function workload(kube: Kube, namespace: string, name: string): Pro
     };
 }
 
+/** The zone (`topology.kubernetes.io/zone` of its node) of each pod, in order. */
+export async function podZones(kube: Kube, pods: KubeObject[]): Promise<string[]> {
+    const nodes: KubeObject[] = await kube.get("nodes");
+    const zoneOf = new Map(
+        nodes.map((n) => [n.metadata.name, n.metadata.labels["topology.kubernetes.io/zone"]]),
+    );
+    return pods.map((p) => zoneOf.get(p.spec.nodeName) as string);
+}
+
 /** Whether the Deployment is Available and rolled out: every desired replica updated and ready. */
 export function rolledOut(d: KubeObject): boolean {
     const want = d.spec.replicas ?? 1;
@@ -119,17 +128,9 @@ export async function watchReadyPods(
         ],
         { stdio: ["ignore", "pipe", "pipe"] },
     );
-    let buffer = "";
+    const split = jsonObjects();
     child.stdout.on("data", (chunk: Buffer) => {
-        buffer += chunk.toString();
-        // Each event is one pretty-printed JSON object whose closing brace starts a line.
-        let end: number;
-        while ((end = buffer.indexOf("\n}\n")) >= 0) {
-            const event = JSON.parse(buffer.slice(0, end + 2)) as {
-                type: string;
-                object: KubeObject;
-            };
-            buffer = buffer.slice(end + 3);
+        for (const event of split(chunk.toString()) as { type: string; object: KubeObject }[]) {
             const pod = event.object;
             if (!matches(pod.metadata.labels ?? {}, selector)) continue;
             if (event.type === "DELETED") state.delete(pod.metadata.name);
@@ -145,5 +146,37 @@ export async function watchReadyPods(
         await new Promise((r) => setTimeout(r, 500));
         child.kill();
         return seen;
+    };
+}
+
+/**
+ * Splits a stream of concatenated JSON objects (what `kubectl get -w -o json`
+ * prints, pretty or compact) into parsed objects, whatever the chunking.
+ */
+export function jsonObjects(): (chunk: string) => unknown[] {
+    let buffer = "";
+    let depth = 0;
+    let inString = false;
+    let escaped = false;
+    let scanned = 0;
+    return (chunk) => {
+        buffer += chunk;
+        const out: unknown[] = [];
+        for (let i = scanned; i < buffer.length; i++) {
+            const c = buffer[i];
+            if (inString) {
+                if (escaped) escaped = false;
+                else if (c === "\\") escaped = true;
+                else if (c === '"') inString = false;
+            } else if (c === '"') inString = true;
+            else if (c === "{") depth++;
+            else if (c === "}" && --depth === 0) {
+                out.push(JSON.parse(buffer.slice(0, i + 1)));
+                buffer = buffer.slice(i + 1);
+                i = -1;
+            }
+        }
+        scanned = buffer.length;
+        return out;
     };
 }

@@ -13,6 +13,7 @@ import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { PulumiCli, StackRef } from "../../e2e/pulumi";
 import {
+    podZones,
     readyEndpoints,
     selectorOf,
     waitRolledOut,
@@ -27,6 +28,7 @@ const NAME = "podinfo";
 const MIN = 2;
 const MAX = 4;
 const FIXED = 3;
+const API_TOKEN = "e2e-token-4f1d9c";
 
 describe("the packed package in a consumer project, on a real control plane", function () {
     this.timeout(900_000);
@@ -60,6 +62,15 @@ describe("the packed package in a consumer project, on a real control plane", fu
         stack = { cwd: dir, stack: "e2e" };
         await pulumi.init(stack);
         await pulumi.run(dir, ["config", "set", "namespace", NAMESPACE, "--stack", stack.stack]);
+        await pulumi.run(dir, [
+            "config",
+            "set",
+            "--secret",
+            "apiToken",
+            API_TOKEN,
+            "--stack",
+            stack.stack,
+        ]);
         const start = performance.now();
         await pulumi.up(stack);
         recordFigure("pulumi up, consumer project (one ScalableService)", secondsSince(start));
@@ -82,6 +93,53 @@ describe("the packed package in a consumer project, on a real control plane", fu
         assert.deepEqual(await pulumi.outputs(stack), {
             serviceName: NAME,
             url: `http://${NAME}.${NAMESPACE}.svc.cluster.local:80`,
+        });
+    });
+
+    it("keeps a Pulumi secret out of the Deployment: an owned Secret, referenced by secretKeyRef", async function () {
+        const live = JSON.stringify(await deployment());
+        assert.ok(!live.includes(API_TOKEN), "the secret is in the Deployment");
+        assert.ok(
+            !live.includes(Buffer.from(API_TOKEN).toString("base64")),
+            "its base64 is in the Deployment",
+        );
+        const env = (await deployment()).spec.template.spec.containers[0].env as KubeObject[];
+        const ref = env.find((e) => e.name === "API_TOKEN")?.valueFrom?.secretKeyRef;
+        assert.ok(ref, `API_TOKEN is not a secretKeyRef: ${JSON.stringify(env)}`);
+        const secret = await kube.get("secret", ref.name, NAMESPACE);
+        assert.equal(Buffer.from(secret.data[ref.key], "base64").toString(), API_TOKEN);
+        assert.deepEqual(
+            env.find((e) => e.name === "LOG_LEVEL"),
+            { name: "LOG_LEVEL", value: "info" },
+        );
+    });
+
+    it("puts podLabels and podAnnotations on the pods, while the Service still selects them", async function () {
+        const w = await workload(kube, NAMESPACE, NAME);
+        for (const p of w.readyPods) {
+            assert.equal(p.metadata.labels.team, "e2e");
+            assert.equal(p.metadata.annotations["prometheus.io/scrape"], "true");
+        }
+        assert.equal((await readyEndpoints(kube, NAMESPACE, NAME)).length, w.readyPods.length);
+    });
+
+    it("spreads the replicas over zones with the hard constraint the scheduler enforces", async function () {
+        const w = await workload(kube, NAMESPACE, NAME);
+        const zones = await podZones(kube, w.readyPods);
+        assert.ok(new Set(zones).size >= 2, `replicas in one zone: ${zones.join(", ")}`);
+        const spread = w.deployment.spec.template.spec.topologySpreadConstraints.find(
+            (c: KubeObject) => c.topologyKey === "topology.kubernetes.io/zone",
+        );
+        assert.equal(spread.whenUnsatisfiable, "DoNotSchedule");
+        assert.equal(spread.nodeTaintsPolicy, "Honor", "the API server kept nodeTaintsPolicy");
+    });
+
+    it("has its Ingress accepted by the API server, routing the host to the Service's port", async function () {
+        const ingress = await kube.get("ingress", NAME, NAMESPACE);
+        assert.equal(ingress.spec.ingressClassName, "alb");
+        assert.equal(ingress.spec.rules[0].host, "podinfo.example.test");
+        assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, {
+            service: { name: NAME, port: { number: 80 } },
         });
     });
 
@@ -121,8 +179,14 @@ describe("the packed package in a consumer project, on a real control plane", fu
                 intervalMs: 1000,
             },
         );
-        await waitRolledOut(kube, NAMESPACE, NAME, MAX);
+        const scaled = await waitRolledOut(kube, NAMESPACE, NAME, MAX);
         recordFigure(`HPA scale-up ${MIN} -> ${MAX} (consumer)`, secondsSince(start));
+        const zones = await podZones(kube, scaled.readyPods);
+        const perZone = [...new Set(zones)].map((z) => zones.filter((x) => x === z).length);
+        assert.ok(
+            Math.max(...perZone) - Math.min(...perZone) <= 1,
+            `zone skew above 1: ${zones.join(", ")}`,
+        );
 
         await annotateAll("kwok.x-k8s.io/usage-cpu-");
         start = performance.now();

@@ -8,6 +8,8 @@ const config = new pulumi.Config();
 const namespaceName = config.require("namespace");
 // Set: a fixed replica count and no HPA. Unset: an HPA between minReplicas and maxReplicas.
 const replicas = config.getNumber("replicas");
+// A Pulumi secret: the component must keep it out of the Deployment.
+const apiToken = config.requireSecret("apiToken");
 
 const namespace = new k8s.core.v1.Namespace(namespaceName, {
     metadata: { name: namespaceName },
@@ -18,8 +20,19 @@ const podinfo = new ScalableService(
     {
         image: "stefanprodan/podinfo:6.7.1",
         port: 9898,
+        servicePort: 80,
         namespace: namespaceName,
         probes: { readiness: { path: "/readyz" }, liveness: { path: "/healthz" } },
+        env: { LOG_LEVEL: "info", API_TOKEN: apiToken },
+        podLabels: { team: "e2e" },
+        podAnnotations: { "prometheus.io/scrape": "true" },
+        zoneSpread: "hard",
+        ingress: {
+            host: "podinfo.example.test",
+            className: "alb",
+            // No ingress controller runs here to give it an address.
+            annotations: { "pulumi.com/skipAwait": "true" },
+        },
         autoscaling:
             replicas === undefined
                 ? {
