@@ -131,6 +131,18 @@ export class PulumiCli {
         return this.run(s.cwd, ["destroy", "--yes", "--skip-preview", ...this.stackArgs(s)]);
     }
 
+    /** For an `after` hook: destroys the stack if it still has resources, and only logs a failure. */
+    async cleanUp(s: StackRef | undefined): Promise<void> {
+        if (!s) return;
+        try {
+            if ((await this.resourceUrns(s)).length > 0) {
+                await this.destroy(s);
+            }
+        } catch (err) {
+            console.error(`clean-up of stack ${s.stack} failed: ${(err as Error).message}`);
+        }
+    }
+
     async outputs(s: StackRef): Promise<Record<string, unknown>> {
         const r = await this.run(s.cwd, [
             "stack",

@@ -1,4 +1,5 @@
-import { ScalableServiceArgs } from "../components";
+import { strict as assert } from "assert";
+import { resolveScalableService, ScalableServiceArgs, ValidationError } from "../components";
 
 /** The issue's contract example: every documented argument, set. */
 export function contractArgs(): ScalableServiceArgs {
@@ -27,4 +28,25 @@ export function contractArgs(): ScalableServiceArgs {
 /** The smallest valid input. */
 export function minimalArgs(): ScalableServiceArgs {
     return { image: "stefanprodan/podinfo:6.7.1", port: 9898 };
+}
+
+/**
+ * Asserts that resolving a ScalableService named `name` from `minimalArgs()`
+ * plus `extra` throws a ValidationError whose message holds every fragment.
+ */
+export function assertRejected(
+    name: string,
+    extra: Partial<ScalableServiceArgs>,
+    ...fragments: string[]
+): void {
+    assert.throws(
+        () => resolveScalableService(name, { ...minimalArgs(), ...extra }),
+        (err: unknown) => {
+            assert.ok(err instanceof ValidationError, String(err));
+            for (const f of fragments) {
+                assert.ok(err.message.includes(f), `message lacks ${f}:\n${err.message}`);
+            }
+            return true;
+        },
+    );
 }

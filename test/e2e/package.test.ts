@@ -36,7 +36,6 @@ describe("the packed package in a consumer project, on a real control plane", fu
     let pulumi: PulumiCli;
     let kubectl: string;
     let stack: StackRef;
-    let destroyed = false;
 
     const setConfig = async (key: string, value?: number) => {
         await pulumi.run(stack.cwd, [
@@ -77,11 +76,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
     });
 
     after(async function () {
-        if (pulumi && stack && !destroyed) {
-            await pulumi
-                .destroy(stack)
-                .catch((err: Error) => console.error(`cleanup destroy failed: ${err.message}`));
-        }
+        await pulumi?.cleanUp(stack);
     });
 
     it("deploys a ready ScalableService whose outputs name its Service", async function () {
@@ -233,7 +228,6 @@ describe("the packed package in a consumer project, on a real control plane", fu
 
     it("is destroyed without a trace", async function () {
         await pulumi.destroy(stack);
-        destroyed = true;
         await waitFor("the namespace to be deleted", async () =>
             (await kube.find("namespace", NAMESPACE)) === undefined ? true : undefined,
         );

@@ -45,7 +45,6 @@ describe("the program on a real control plane (pulumi up of the local platform)"
     let kubectl: string;
     let stack: StackRef;
     let upOutput: string;
-    let destroyed = false;
 
     before(async function () {
         const env = requireE2e(this);
@@ -65,11 +64,7 @@ describe("the program on a real control plane (pulumi up of the local platform)"
     });
 
     after(async function () {
-        if (pulumi && stack && !destroyed) {
-            await pulumi
-                .destroy(stack)
-                .catch((err: Error) => console.error(`cleanup destroy failed: ${err.message}`));
-        }
+        await pulumi?.cleanUp(stack);
     });
 
     it("creates exactly what the mocked evaluation of the same config registers", async function () {
@@ -372,7 +367,6 @@ describe("the program on a real control plane (pulumi up of the local platform)"
     it("destroys everything: the namespace and all it held are gone", async function () {
         const start = performance.now();
         await pulumi.destroy(stack);
-        destroyed = true;
         recordFigure("pulumi destroy, program", secondsSince(start));
         await waitFor("the namespace to be deleted", async () =>
             (await kube.find("namespace", NAMESPACE)) === undefined ? true : undefined,
