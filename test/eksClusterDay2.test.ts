@@ -261,12 +261,17 @@ describe("EksCluster on day 2 (under mocks)", () => {
         it("replaces its own add-ons delete-first, in the cluster named by the cluster's output", async () => {
             const run = await create(DEFAULT);
             const clusterUrn = (await valueOf(run.cluster.cluster.urn))!;
-            for (const addon of ["coredns", "metrics-server"]) {
+            for (const addon of ["coredns", "eks-pod-identity-agent", "metrics-server"]) {
                 const r = run.registered("aws:eks/addon:Addon", `platform-${addon}`);
                 assert.equal(r.opts.deleteBeforeReplace, true, addon);
                 assert.ok(pulumi.Output.isInstance(r.props.clusterName), addon);
                 const recorded = run.one("aws:eks/addon:Addon", `platform-${addon}`);
                 assert.equal(recorded.inputs.clusterName, "platform");
+                assert.equal(
+                    recorded.deleteBeforeReplace,
+                    true,
+                    `${addon}, as the engine receives it`,
+                );
                 assert.ok(recorded.dependencies.includes(clusterUrn));
             }
         });

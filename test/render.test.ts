@@ -27,6 +27,8 @@ const resource = (
     custom: true,
     secretInputs,
     protect: false,
+    ignoreChanges: [],
+    deleteBeforeReplace: false,
     dependencies: [],
     id: "x-id",
 });

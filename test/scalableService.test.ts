@@ -109,6 +109,8 @@ describe("ScalableService (under mocks)", () => {
             annotations: { "pulumi.com/patchForce": "true" },
         });
         assert.equal(d.spec.replicas, 2, "a new service starts at the HPA's minimum");
+        // ...and only starts there: later changes to the count are the HPA's.
+        assert.deepEqual(mocks.one(T.deployment).ignoreChanges, ["spec.replicas"]);
         const c = d.spec.template.spec.containers[0];
         assert.equal(c.image, "stefanprodan/podinfo:6.7.1");
         assert.deepEqual(c.env, [{ name: "LOG_LEVEL", value: "info" }]);
@@ -156,6 +158,11 @@ describe("ScalableService (under mocks)", () => {
         assert.equal(svc.hpa, undefined);
         assert.equal(mocks.ofType(T.hpa).length, 0);
         assert.equal(mocks.one(T.deployment).inputs.spec.replicas, 3);
+        assert.deepEqual(
+            mocks.one(T.deployment).ignoreChanges,
+            [],
+            "a fixed count is always applied",
+        );
         assert.equal(mocks.ofType(T.pdb).length, 1);
     });
 

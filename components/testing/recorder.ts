@@ -27,6 +27,10 @@ export interface RecordedResource {
     readonly parent?: string;
     /** Whether the resource was registered with `protect: true`. */
     readonly protect: boolean;
+    /** The `ignoreChanges` option's property paths (empty without it). */
+    readonly ignoreChanges: readonly string[];
+    /** Whether the resource was registered with `deleteBeforeReplace: true`. */
+    readonly deleteBeforeReplace: boolean;
     /** The `replacementTrigger` option's value, if one was set. */
     readonly replacementTrigger?: unknown;
     /** URNs this resource depends on, sorted: its `dependsOn` plus resources whose outputs feed its inputs. */
@@ -37,7 +41,12 @@ export interface RecordedResource {
     readonly id: string;
 }
 
-const NONE: Registration = { dependencies: [], protect: false };
+const NONE: Registration = {
+    dependencies: [],
+    protect: false,
+    ignoreChanges: [],
+    deleteBeforeReplace: false,
+};
 
 /**
  * Records every resource registered under mocks. Create one through
@@ -68,6 +77,8 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
             parent: this.current.parent,
             dependencies: this.current.dependencies,
             protect: this.current.protect,
+            ignoreChanges: this.current.ignoreChanges,
+            deleteBeforeReplace: this.current.deleteBeforeReplace,
             replacementTrigger: this.current.replacementTrigger,
             provider: args.provider || undefined,
             id,

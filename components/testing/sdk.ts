@@ -9,8 +9,8 @@ import { version as SDK_VERSION } from "@pulumi/pulumi/version";
  * of recording empty parents and dependencies:
  *
  * - `Mocks.newResource` receives the type, name, inputs, provider and
- *   `custom`, but not the parent, the dependencies, `protect` or
- *   `replacementTrigger`. The kit reads those from the registration request
+ *   `custom`, but not the parent, the dependencies, `protect`,
+ *   `ignoreChanges`, `deleteBeforeReplace` or `replacementTrigger`. The kit reads those from the registration request
  *   (the engine protocol's `RegisterResourceRequest`) that the SDK's public
  *   `MockMonitor` receives.
  * - Nothing public waits for registrations in flight; `runtime.waitForRPCs`
@@ -25,6 +25,10 @@ export interface Registration {
     dependencies: string[];
     /** The `protect` option. */
     protect: boolean;
+    /** The `ignoreChanges` option's property paths. */
+    ignoreChanges: string[];
+    /** The `deleteBeforeReplace` option. */
+    deleteBeforeReplace: boolean;
     /** The `replacementTrigger` option's value, on SDKs that send it. */
     replacementTrigger?: unknown;
 }
@@ -41,7 +45,13 @@ export class SdkShapeError extends Error {
 }
 
 /** The request getters the kit calls on every registration. */
-const REQUIRED_GETTERS = ["getParent", "getDependenciesList", "getProtect"] as const;
+const REQUIRED_GETTERS = [
+    "getParent",
+    "getDependenciesList",
+    "getProtect",
+    "getIgnorechangesList",
+    "getDeletebeforereplace",
+] as const;
 
 /**
  * Throws an SdkShapeError unless `proto` (by default the SDK's
@@ -69,6 +79,8 @@ function readRegistration(req: RegisterResourceRequest): Registration {
         parent: req.getParent() || undefined,
         dependencies: [...req.getDependenciesList()].sort(),
         protect: req.getProtect() ?? false,
+        ignoreChanges: [...req.getIgnorechangesList()],
+        deleteBeforeReplace: req.getDeletebeforereplace(),
         replacementTrigger: trigger?.toJavaScript(),
     };
 }
