@@ -84,7 +84,7 @@ describe(`test kit: recording (under mocks, @pulumi/pulumi ${SDK_VERSION})`, () 
         assert.deepEqual(mocks.childrenOf("test:index:Group", "group"), [recorded]);
     });
 
-    it("records replacementTrigger where the SDK sends it (3.211 and later)", async () => {
+    it("records replacementTrigger where the SDK sends it (3.212 and later)", async () => {
         const opts = { replacementTrigger: "v2" } as pulumi.CustomResourceOptions;
         new Thing("triggered", "a", opts);
         await settleRegistrations();

@@ -68,7 +68,7 @@ export function checkRequestShape(proto: object = RegisterResourceRequest.protot
     }
 }
 
-/** Whether this SDK sends `replacementTrigger` (3.211 and later); older ones have no such option. */
+/** Whether this SDK sends `replacementTrigger` (the option exists from 3.212). */
 export const SDK_SENDS_REPLACEMENT_TRIGGER =
     typeof (RegisterResourceRequest.prototype as unknown as Record<string, unknown>)
         .getReplacementTrigger === "function";
