@@ -207,9 +207,20 @@ export function buildDeploymentSpec(
 /** The Service's metadata: the shared metadata plus `serviceAnnotations` (load balancer settings). */
 export function buildServiceMetadata(svc: ResolvedService): Input.meta.v1.ObjectMeta {
     const metadata = buildMetadata(svc);
-    return Object.keys(svc.serviceAnnotations).length > 0
-        ? { ...metadata, annotations: { ...svc.serviceAnnotations } }
-        : metadata;
+    const annotations = { ...serviceAwait(svc), ...svc.serviceAnnotations };
+    return Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata;
+}
+
+/**
+ * The provider's Service await checks only that the Service has endpoints,
+ * then waits a fixed 10 s for them to settle, and the Service's creation holds
+ * back everything that depends on it. Here the selector is the pods' own
+ * label by construction, and the Deployment's await already proves those pods
+ * ready, so a ClusterIP or NodePort Service skips it. A LoadBalancer Service
+ * keeps it: it waits for the load balancer's address, which the stack exports.
+ */
+function serviceAwait(svc: ResolvedService): Record<string, string> {
+    return svc.serviceType === "LoadBalancer" ? {} : { "pulumi.com/skipAwait": "true" };
 }
 
 /** The ServiceAccount's metadata: the shared metadata plus `serviceAccountAnnotations` (IRSA). */

@@ -54,11 +54,12 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
         { provider },
     );
     const backends = deployBackends(settings, autoscaling, { provider, dependsOn: [namespace] });
-    // nginx re-resolves its backends at run time, but starting after them spares the
-    // first requests a 502.
+    // nginx resolves the backends' names per request, so it needs their Services to
+    // exist, not their pods ready: waiting on the whole backend components would
+    // serialise the proxy's rollout behind theirs.
     const proxy = deployProxy(settings, autoscaling, {
         provider,
-        dependsOn: [namespace, ...backends],
+        dependsOn: [namespace, ...backends.map((b) => b.service)],
     });
 
     const services: Record<string, ScalableService> = { [PROXY.serviceName]: proxy };

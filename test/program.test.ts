@@ -296,6 +296,26 @@ describe("the program, evaluated per stack (under mocks)", function () {
 
     describe("the seed's application on every stack", () => {
         for (const stack of STACKS) {
+            it(`${stack}: the proxy waits for the backends' Services, not for their pods`, () => {
+                const { mocks } = results[stack];
+                const proxy = mocks.one(T.deployment, "reverseproxy");
+                const urnOf = (type: string, name: string) =>
+                    proxy.dependencies.find((d) => d.endsWith(`$${type}::${name}`));
+                for (const backend of ["backend-user", "backend-feed"]) {
+                    assert.ok(urnOf(T.service, backend), `${backend}'s Service is not awaited`);
+                    assert.equal(
+                        urnOf(T.deployment, backend),
+                        undefined,
+                        `${backend}'s pods are awaited`,
+                    );
+                    assert.equal(
+                        proxy.dependencies.some((d) => d.endsWith(`ScalableService::${backend}`)),
+                        false,
+                        `the whole ${backend} component is awaited`,
+                    );
+                }
+            });
+
             it(`${stack}: a public proxy that routes /api/ to backends reached by name over ClusterIP`, () => {
                 const { mocks } = results[stack];
                 const services = Object.fromEntries(

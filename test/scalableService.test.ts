@@ -225,6 +225,7 @@ describe("ScalableService (under mocks)", () => {
             serviceType: "LoadBalancer",
             serviceAnnotations: lb,
         });
+        // A LoadBalancer Service keeps the provider's await: it waits for the address.
         assert.deepEqual(mocks.one(T.service).inputs.metadata.annotations, lb);
         assert.deepEqual(mocks.one(T.deployment).inputs.metadata.annotations, {
             "pulumi.com/patchForce": "true",
@@ -266,8 +267,14 @@ describe("ScalableService (under mocks)", () => {
         assert.deepEqual(sa.inputs.metadata.annotations, {
             "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/backend",
         });
+        // The pod annotations stay on the pods; the ClusterIP Service has only its await setting.
+        assert.deepEqual(mocks.one(T.service).inputs.metadata.annotations, {
+            "pulumi.com/skipAwait": "true",
+        });
         for (const type of [T.service, T.hpa, T.pdb, T.netpol]) {
-            assert.equal(mocks.one(type).inputs.metadata.annotations, undefined, type);
+            if (type !== T.service) {
+                assert.equal(mocks.one(type).inputs.metadata.annotations, undefined, type);
+            }
             assert.equal(
                 mocks.one(type).inputs.metadata.labels["sidecar.istio.io/inject"],
                 undefined,

@@ -6,6 +6,7 @@ import {
     buildMetadata,
     buildNetworkPolicySpec,
     buildPdbSpec,
+    buildServiceMetadata,
     buildServiceSpec,
     clusterUrl,
 } from "../components/scalableServiceSpecs";
@@ -410,6 +411,24 @@ describe("spec builders (pure)", () => {
                 type: "ClusterIP",
                 selector: { "app.kubernetes.io/name": "backend" },
                 ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+            });
+        });
+
+        it("skips the provider's endpoint await, except where a load balancer's address is awaited", () => {
+            for (const serviceType of ["ClusterIP", "NodePort"] as const) {
+                const svc = resolve({ ...contractArgs(), serviceType });
+                assert.deepEqual(buildServiceMetadata(svc).annotations, {
+                    "pulumi.com/skipAwait": "true",
+                });
+            }
+            const lb = resolve({ ...contractArgs(), serviceType: "LoadBalancer" });
+            assert.equal(buildServiceMetadata(lb).annotations, undefined);
+            const own = resolve({
+                ...contractArgs(),
+                serviceAnnotations: { "pulumi.com/skipAwait": "false" },
+            });
+            assert.deepEqual(buildServiceMetadata(own).annotations, {
+                "pulumi.com/skipAwait": "false",
             });
         });
 
