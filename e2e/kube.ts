@@ -49,11 +49,6 @@ export class Kube {
         throw new Error(`kubectl get ${kind} ${name} failed: ${r.stderr}`);
     }
 
-    /** A raw API path, parsed (`kubectl get --raw`). */
-    async raw(apiPath: string): Promise<any> {
-        return JSON.parse(await this.run(["get", "--raw", apiPath]));
-    }
-
     /** `kubectl apply -f -` of the given objects. */
     async apply(objects: KubeObject[], extra: string[] = []): Promise<string> {
         return this.run(["apply", "-f", "-", ...extra], {

@@ -17,8 +17,6 @@ export interface ExecOptions {
     timeoutMs?: number;
     /** Resolve with a non-zero exit code instead of throwing. @default false */
     allowFailure?: boolean;
-    /** Copy the output to this process's stderr as it comes (for long commands). @default false */
-    stream?: boolean;
 }
 
 /** A command that failed, with everything it printed. */
@@ -62,11 +60,9 @@ export function exec(file: string, args: string[], opts: ExecOptions = {}): Prom
         }, opts.timeoutMs ?? 600_000);
         child.stdout!.on("data", (chunk: Buffer) => {
             stdout += chunk.toString();
-            if (opts.stream) process.stderr.write(chunk);
         });
         child.stderr!.on("data", (chunk: Buffer) => {
             stderr += chunk.toString();
-            if (opts.stream) process.stderr.write(chunk);
         });
         child.on("error", (err) => {
             clearTimeout(timer);

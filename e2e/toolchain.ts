@@ -11,12 +11,7 @@ export const VERSIONS = JSON.parse(
     fs.readFileSync(path.join(TOOLCHAIN_DIR, "versions.json"), "utf8"),
 ) as {
     kubernetes: { version: string };
-    pulumi: { version: string };
-    pulumiLanguageNodejs: { version: string };
     pulumiKubernetes: { version: string; stampAs: string };
-    kwok: { version: string };
-    metricsServer: { version: string };
-    etcd: { version: string };
 };
 
 /** The built toolchain: its directory, and a path per binary. */

@@ -71,7 +71,18 @@ all_binaries="etcd kube-apiserver kube-controller-manager kube-scheduler kubectl
  pulumi pulumi-language-nodejs pulumi-resource-kubernetes"
 
 stamp_of() { echo "rev=$recipe_rev go=$(go env GOVERSION) $(recipe "$1")"; }
-current() { [ -x "$bin/$1" ] && [ -f "$bin/.$1.stamp" ] && [ "$(cat "$bin/.$1.stamp")" = "$(stamp_of "$1")" ]; }
+# What a binary brings beside it, which must be there too.
+companion() {
+    case "$1" in
+    metrics-server) echo "$bin/metrics-server-manifests/overlays/release" ;;
+    pulumi-language-nodejs) echo "$bin/pulumi-resource-pulumi-nodejs" ;;
+    *) echo "$bin/$1" ;;
+    esac
+}
+current() {
+    [ -x "$bin/$1" ] && [ -e "$(companion "$1")" ] && [ -f "$bin/.$1.stamp" ] &&
+        [ "$(cat "$bin/.$1.stamp")" = "$(stamp_of "$1")" ]
+}
 
 case "${1:-}" in
 --bin-dir)
