@@ -3,11 +3,16 @@ export { ScalableService, SCALABLE_SERVICE_TYPE } from "./scalableService";
 export type {
     AutoscalingArgs,
     ConfigFilesArgs,
+    ConfigMapKeyRefEnvValue,
     EnvFromArgs,
     EnvValue,
     HttpProbe,
+    ImagePullPolicy,
     IngressArgs,
+    IngressNamespaces,
     IngressPath,
+    IngressPathType,
+    IngressScope,
     KeyRef,
     NetworkPolicyArgs,
     ProbesArgs,
@@ -15,8 +20,12 @@ export type {
     ResourcesArgs,
     ScalableServiceArgs,
     ScalingPolicy,
+    ScalingPolicyType,
+    SecretEnvValue,
+    SecretKeyRefEnvValue,
     SecurityArgs,
     ServiceType,
+    ZoneSpread,
 } from "./scalableServiceArgs";
 export { DEFAULTS as SCALABLE_SERVICE_DEFAULTS } from "./scalableServiceArgs";
 export { resolveScalableService } from "./scalableServiceConfig";

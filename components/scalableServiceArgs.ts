@@ -12,6 +12,15 @@ import * as pulumi from "@pulumi/pulumi";
 /** How a Service is exposed. */
 export type ServiceType = "ClusterIP" | "LoadBalancer" | "NodePort";
 
+/**
+ * How replicas spread across zones: `"soft"` prefers one zone per replica in turn,
+ * `"hard"` refuses a placement that skews the zones by more than one.
+ */
+export type ZoneSpread = "soft" | "hard";
+
+/** When the kubelet pulls the image: on every pod start, only when missing, or never. */
+export type ImagePullPolicy = "Always" | "IfNotPresent" | "Never";
+
 /** An HTTP GET probe, placed on the container by construction. */
 export interface HttpProbe {
     /** Path to GET; must start with `/`. */
@@ -112,10 +121,13 @@ export interface AutoscalingArgs {
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
+/** What a scaling policy's `value` counts: `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas. */
+export type ScalingPolicyType = "Pods" | "Percent";
+
 /** One HPA scaling policy: at most `value` pods (or percent of the current count) per `periodSeconds`. */
 export interface ScalingPolicy {
     /** `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas. */
-    type: "Pods" | "Percent";
+    type: ScalingPolicyType;
     /** How many pods, or what percentage; at least 1. */
     value: number;
     /** The window the limit applies to, in seconds (1–1800). */
@@ -190,6 +202,15 @@ export interface SecurityArgs {
     automountServiceAccountToken?: boolean;
 }
 
+/** Who may connect: pods in the same namespace, or any source. */
+export type IngressScope = "namespace" | "anywhere";
+
+/** The same namespace plus pods in the listed namespaces. */
+export interface IngressNamespaces {
+    /** Namespaces whose pods may connect, such as the ingress controller's or Prometheus's. */
+    namespaces: string[];
+}
+
 /** The NetworkPolicy that isolates the pods. */
 export interface NetworkPolicyArgs {
     /**
@@ -200,7 +221,7 @@ export interface NetworkPolicyArgs {
      * @default "anywhere" for LoadBalancer and NodePort services and with an `ingress`
      * (an ALB in IP mode connects from VPC addresses, not pods), "namespace" otherwise
      */
-    ingressFrom?: "namespace" | "anywhere" | { namespaces: string[] };
+    ingressFrom?: IngressScope | IngressNamespaces;
     /**
      * Let the pods open connections to anywhere. `false` allows only DNS and
      * pods in the same namespace, which suits a service that calls nothing outside.
@@ -244,10 +265,25 @@ export interface KeyRef {
  * - `{ secretKeyRef }` or `{ configMapKeyRef }`: a key of an existing Secret or ConfigMap.
  */
 export type EnvValue =
-    | pulumi.Input<string>
-    | { secret: pulumi.Input<string> }
-    | { secretKeyRef: KeyRef }
-    | { configMapKeyRef: KeyRef };
+    pulumi.Input<string> | SecretEnvValue | SecretKeyRefEnvValue | ConfigMapKeyRefEnvValue;
+
+/** A value always stored in the component's own Secret and referenced with `secretKeyRef`. */
+export interface SecretEnvValue {
+    /** The sensitive value; it never appears in the Deployment. */
+    secret: pulumi.Input<string>;
+}
+
+/** A key of an existing Secret. */
+export interface SecretKeyRefEnvValue {
+    /** The Secret and key the variable reads. */
+    secretKeyRef: KeyRef;
+}
+
+/** A key of an existing ConfigMap. */
+export interface ConfigMapKeyRefEnvValue {
+    /** The ConfigMap and key the variable reads. */
+    configMapKeyRef: KeyRef;
+}
 
 /** Every key of an existing Secret or ConfigMap, as environment variables. Set exactly one of `secretRef` and `configMapRef`. */
 export interface EnvFromArgs {
@@ -273,6 +309,12 @@ export interface EnvFromArgs {
     optional?: boolean;
 }
 
+/**
+ * How an Ingress path matches: `"Prefix"` (by path segment), `"Exact"`, or
+ * `"ImplementationSpecific"` (the controller decides; the ALB controller allows wildcards).
+ */
+export type IngressPathType = "Prefix" | "Exact" | "ImplementationSpecific";
+
 /** One path of an Ingress rule, routed to the service's port. */
 export interface IngressPath {
     /** The URL path; must start with `/`. */
@@ -282,7 +324,7 @@ export interface IngressPath {
      * `"ImplementationSpecific"` (the controller decides; the ALB controller allows wildcards).
      * @default "Prefix"
      */
-    pathType?: "Prefix" | "Exact" | "ImplementationSpecific";
+    pathType?: IngressPathType;
 }
 
 /**
@@ -441,7 +483,7 @@ export interface ScalableServiceArgs {
      * the zones that remain. Spread across nodes stays soft.
      * @default "soft", so a small or single-zone cluster still schedules every replica
      */
-    zoneSpread?: "soft" | "hard";
+    zoneSpread?: ZoneSpread;
     /**
      * An existing ServiceAccount to run as. Without one, the component creates a
      * dedicated ServiceAccount named `serviceName`, so pods never share the
@@ -485,7 +527,7 @@ export interface ScalableServiceArgs {
      * node re-checks pull credentials. Cached layers are not downloaded again.
      * @default "Always"
      */
-    imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+    imagePullPolicy?: ImagePullPolicy;
 }
 
 /** Every default in one place; the doc comments above quote these values. */

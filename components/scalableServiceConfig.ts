@@ -2,6 +2,8 @@ import { createHash } from "crypto";
 import {
     DEFAULTS,
     HttpProbe,
+    ImagePullPolicy,
+    IngressNamespaces,
     ResourceQuantities,
     ScalableServiceArgs,
     ServiceType,
@@ -72,7 +74,7 @@ export interface ResolvedService {
     };
     preStopSleepSeconds: number;
     terminationGracePeriodSeconds: number;
-    imagePullPolicy: "Always" | "IfNotPresent" | "Never";
+    imagePullPolicy: ImagePullPolicy;
     /** Replicas ≥ 2 at the low end: only then a PDB can't block a node drain. */
     createPdb: boolean;
     /** Pod labels and annotations, pull secrets, zone spread, ServiceAccount annotations. */
@@ -82,7 +84,7 @@ export interface ResolvedService {
     /** The NetworkPolicy, or undefined for none. */
     networkPolicy?: {
         /** "anywhere", or the namespaces whose pods may connect (this one first). */
-        ingressFrom: "anywhere" | { namespaces: string[] };
+        ingressFrom: "anywhere" | IngressNamespaces;
         allowAllEgress: boolean;
         ports: number[];
     };
@@ -360,7 +362,7 @@ function resolveNetworkPolicy(
     // An Ingress controller's traffic may come from outside the cluster's pods (an ALB in IP mode).
     const internal = serviceType === "ClusterIP" && args.ingress === undefined;
     const from = given.ingressFrom ?? (internal ? "namespace" : "anywhere");
-    let ingressFrom: "anywhere" | { namespaces: string[] } = "anywhere";
+    let ingressFrom: "anywhere" | IngressNamespaces = "anywhere";
     if (from === "namespace") {
         ingressFrom = { namespaces: [namespace] };
     } else if (typeof from === "object" && from !== null && Array.isArray(from.namespaces)) {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, ScalableServiceArgs } from "./scalableServiceArgs";
+import { DEFAULTS, ScalableServiceArgs, ZoneSpread } from "./scalableServiceArgs";
 import { ENV_SECRET_CHECKSUM_ANNOTATION } from "./scalableServiceEnv";
 import { IssueCollector, isDns1123Subdomain, isLabelKey, isLabelValue } from "./validation";
 
@@ -18,7 +18,7 @@ export interface ResolvedPodExtras {
     podLabels: Record<string, string>;
     podAnnotations: Record<string, string>;
     imagePullSecrets: string[];
-    zoneSpread: "soft" | "hard";
+    zoneSpread: ZoneSpread;
     serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
 }
 
