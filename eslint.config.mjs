@@ -12,6 +12,8 @@ export default tseslint.config(
             ".test-build/",
             "lib/",
             "docs/api/",
+            "dist/",
+            "sdk/",
             "test/integration/consumer/",
             "test/e2e/consumer/",
             // Type-checked against the packed package by test/integration, not against these sources.

@@ -1,0 +1,132 @@
+import { strict as assert } from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { unknown } from "@pulumi/pulumi/output";
+import { SCALABLE_SERVICE_TYPE } from "../components";
+import { plainInputs } from "../components/provider/inputs";
+import { ComponentProvider } from "../components/provider/provider";
+import {
+    installMocks,
+    ResourceRecorder,
+    settleRegistrations,
+    valueOf,
+} from "../components/testing";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+
+describe("the component provider (under mocks)", () => {
+    let mocks: ResourceRecorder;
+    const provider = new ComponentProvider("1.2.3", "{}");
+
+    before(async () => {
+        mocks = await installMocks({ project: "orchestration", stack: "test" });
+    });
+    beforeEach(() => mocks.reset());
+
+    async function construct(inputs: pulumi.Inputs, opts: pulumi.ComponentResourceOptions = {}) {
+        const result = await provider.construct("web", SCALABLE_SERVICE_TYPE, inputs, opts);
+        await settleRegistrations();
+        return result;
+    }
+
+    it("constructs the same ScalableService a TypeScript program gets, and returns its outputs", async () => {
+        const result = await construct({ image: "nginx:1.28", port: 8080, namespace: "shop" });
+        const component = mocks.one(SCALABLE_SERVICE_TYPE, "web");
+        assert.ok(((await valueOf(result.urn)) ?? "").endsWith(`::${SCALABLE_SERVICE_TYPE}::web`));
+        assert.deepEqual(
+            mocks
+                .childrenOf(SCALABLE_SERVICE_TYPE, "web")
+                .map((r) => r.type)
+                .sort(),
+            [
+                "kubernetes:apps/v1:Deployment",
+                "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+                "kubernetes:core/v1:Service",
+                "kubernetes:core/v1:ServiceAccount",
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+                "kubernetes:policy/v1:PodDisruptionBudget",
+            ],
+        );
+        assert.equal(component.custom, false);
+        assert.equal(await valueOf(result.state.serviceName as pulumi.Output<string>), "web");
+        assert.equal(
+            await valueOf(result.state.url as pulumi.Output<string>),
+            "http://web.shop.svc.cluster.local:8080",
+        );
+    });
+
+    it("unwraps a known output into a plain arg, and makes every child depend on its resource", async () => {
+        const ns = new k8s.core.v1.Namespace("shop", { metadata: { name: "shop" } });
+        await settleRegistrations();
+        await construct({ image: "nginx:1.28", port: 8080, namespace: ns.metadata.name });
+        const deployment = mocks.one(DEPLOYMENT, "web");
+        assert.equal(deployment.inputs.metadata.namespace, "shop");
+        assert.ok(
+            deployment.dependencies.includes((await valueOf(ns.urn)) ?? ""),
+            "the Deployment does not wait for the Namespace",
+        );
+    });
+
+    it("keeps a secret env value an output, so it lands in the component's Secret", async () => {
+        await construct({
+            image: "nginx:1.28",
+            port: 8080,
+            env: { TOKEN: pulumi.secret("t0ken") },
+        });
+        const env = mocks.one(DEPLOYMENT, "web").inputs.spec.template.spec.containers[0].env;
+        assert.deepEqual(env[0].valueFrom.secretKeyRef.key, "TOKEN");
+        assert.ok(!JSON.stringify(env).includes("t0ken"));
+    });
+
+    it("reports invalid args as the engine's input-property errors, with the same message", async () => {
+        await assert.rejects(
+            provider.construct("web", SCALABLE_SERVICE_TYPE, { image: "", port: 70000 }, {}),
+            (err: unknown) => {
+                assert.ok(pulumi.InputPropertiesError.isInstance(err));
+                assert.match(err.message, /'image' \(""\) /);
+                assert.match(err.message, /'port' \(70000\) /);
+                assert.deepEqual(
+                    err.errors.map((e) => e.propertyPath),
+                    ["image", "port"],
+                );
+                return true;
+            },
+        );
+        assert.equal(mocks.resources.length, 0, "something registered before validation");
+    });
+
+    it("refuses a type it does not have", async () => {
+        await assert.rejects(
+            provider.construct("x", "orchestration:index:Nope", {}, {}),
+            /unknown resource type orchestration:index:Nope: this package has orchestration:index:ScalableService/,
+        );
+    });
+
+    describe("plainInputs", () => {
+        it("names a field that is unknown at preview, or a secret where a plain value is needed", async () => {
+            await assert.rejects(
+                plainInputs(
+                    "ScalableService web",
+                    { port: pulumi.output(unknown), image: pulumi.secret("x") },
+                    [],
+                ),
+                (err: Error) => {
+                    assert.match(err.message, /'port' \("<unknown>"\) must be known at preview/);
+                    assert.match(err.message, /'image' \("<secret>"\) can't be a secret/);
+                    return true;
+                },
+            );
+        });
+
+        it("turns an output of a map into a map of outputs for the input fields", async () => {
+            const { args } = await plainInputs(
+                "ScalableService web",
+                { env: pulumi.output({ A: "1", B: "2" }) },
+                ["env"],
+            );
+            const env = args.env as Record<string, pulumi.Output<string>>;
+            assert.deepEqual(Object.keys(env), ["A", "B"]);
+            assert.equal(await valueOf(env.B), "2");
+        });
+    });
+});
