@@ -20,16 +20,19 @@ export interface StackRef {
  * toolchain's build, at the version `@pulumi/kubernetes` asks for.
  */
 export class PulumiCli {
-    readonly env: NodeJS.ProcessEnv;
-
     private constructor(
         private readonly toolchain: Toolchain,
+        readonly env: NodeJS.ProcessEnv,
+    ) {}
+
+    private static environment(
+        toolchain: Toolchain,
         workDir: string,
         kubeconfig: string,
-    ) {
+    ): NodeJS.ProcessEnv {
         const state = path.join(workDir, "state");
         fs.mkdirSync(state, { recursive: true });
-        this.env = {
+        return {
             ...process.env,
             // The toolchain first (the CLI finds its language host on PATH), then the Node.js running these tests.
             PATH: [toolchain.binDir, path.dirname(process.execPath), process.env.PATH].join(
@@ -47,13 +50,21 @@ export class PulumiCli {
         };
     }
 
+    /** The same CLI, home and state, with `dir` first on PATH (a Python venv's `bin`, say). */
+    withPathFirst(dir: string): PulumiCli {
+        return new PulumiCli(this.toolchain, {
+            ...this.env,
+            PATH: [dir, this.env.PATH].join(path.delimiter),
+        });
+    }
+
     /** A CLI whose home has the toolchain's Kubernetes provider installed. */
     static async create(
         toolchain: Toolchain,
         workDir: string,
         kubeconfig: string,
     ): Promise<PulumiCli> {
-        const cli = new PulumiCli(toolchain, workDir, kubeconfig);
+        const cli = new PulumiCli(toolchain, PulumiCli.environment(toolchain, workDir, kubeconfig));
         await cli.run(process.cwd(), [
             "plugin",
             "install",

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the end-to-end toolchain from the Go module proxy: a Pulumi CLI and its
-# Node.js language host, the Kubernetes provider plugin, a Kubernetes control
-# plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl),
-# KWOK and metrics-server. Versions live in versions.json beside this file.
+# Node.js, Python and YAML language hosts, an SDK generator, the Kubernetes
+# provider plugin, a Kubernetes control plane (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubectl), KWOK and metrics-server;
+# and, from PyPI, a Python venv with the Pulumi SDK for the Python consumer.
+# Versions live in versions.json beside this file.
 #
 #   e2e/toolchain/build.sh           build what is missing or stale, one line per binary
 #   e2e/toolchain/build.sh --check   exit 0 if everything is built and current, else 1
@@ -35,6 +37,9 @@ pulumi_replaces=$(v pulumi.replaces)
 lang_ver=$(v pulumiLanguageNodejs.version)
 prov_ver=$(v pulumiKubernetes.version)
 prov_stamp=$(v pulumiKubernetes.stampAs)
+yaml_ver=$(v pulumiYaml.version)
+py_requirements=$(v python.requirements)
+sdkgen_src="$here/sdkgen/main.go"
 
 k8s_minor=${k8s_ver#v1.}
 k8s_minor=${k8s_minor%%.*}
@@ -62,13 +67,17 @@ recipe() {
     kwok | kwokctl) echo "sigs.k8s.io/kwok@$kwok_ver" ;;
     metrics-server) echo "sigs.k8s.io/metrics-server@$ms_ver" ;;
     pulumi) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces $pulumi_ldflags" ;;
-    pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
+    pulumi-language-nodejs | pulumi-language-python) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
+    pulumi-language-yaml) echo "github.com/pulumi/pulumi-yaml@$yaml_ver" ;;
+    pulumi-sdkgen) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces source=$(sha256sum "$sdkgen_src" | cut -c1-16)" ;;
+    python-venv) echo "$(python3 --version 2>&1) $py_requirements" ;;
     pulumi-resource-kubernetes) echo "github.com/pulumi/pulumi-kubernetes/provider/v4@$prov_ver generate=$prov_stamp $prov_ldflags" ;;
     *) return 1 ;;
     esac
 }
 all_binaries="etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl metrics-server
- pulumi pulumi-language-nodejs pulumi-resource-kubernetes"
+ pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-sdkgen pulumi-resource-kubernetes
+ python-venv"
 
 stamp_of() { echo "rev=$recipe_rev go=$(go env GOVERSION) $(recipe "$1")"; }
 # What a binary brings beside it, which must be there too.
@@ -76,6 +85,8 @@ companion() {
     case "$1" in
     metrics-server) echo "$bin/metrics-server-manifests/overlays/release" ;;
     pulumi-language-nodejs) echo "$bin/pulumi-resource-pulumi-nodejs" ;;
+    pulumi-language-python) echo "$bin/pulumi-language-python-exec" ;;
+    python-venv) echo "$bin/python-venv/bin/python" ;;
     *) echo "$bin/$1" ;;
     esac
 }
@@ -197,6 +208,31 @@ build_one() { # name
         for f in pulumi-resource-pulumi-nodejs pulumi-analyzer-policy; do
             [ -f "$dist/$f" ] && install -m 0755 "$dist/$f" "$bin/$f"
         done
+        ;;
+    pulumi-language-python)
+        wrapper "$src/pulumi-language-python" github.com/pulumi/pulumi/sdk/v3 "$lang_ver" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python
+        go build "${build_flags[@]}" -ldflags "-s -w $lang_ldflags" -o "$bin/pulumi-language-python" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python
+        # The host runs programs through this shim, which ships beside it.
+        install -m 0755 "$(module_dir github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python)/python/cmd/pulumi-language-python-exec" "$bin/pulumi-language-python-exec"
+        ;;
+    pulumi-language-yaml)
+        wrapper "$src/pulumi-language-yaml" github.com/pulumi/pulumi-yaml "$yaml_ver" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+        go build "${build_flags[@]}" -ldflags "-s -w" -o "$bin/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+        ;;
+    pulumi-sdkgen)
+        # Our own small command over pkg/v3's code generators (see sdkgen/main.go).
+        local dir="$src/pulumi-sdkgen"
+        wrapper "$dir" github.com/pulumi/pulumi/pkg/v3 "$pulumi_ver" github.com/pulumi/pulumi/pkg/v3/codegen/python \
+            "$pulumi_replaces" "github.com/pulumi/pulumi/sdk/v3@$pulumi_ver"
+        rm tools.go && install -m 0644 "$sdkgen_src" main.go && go mod tidy
+        go build "${build_flags[@]}" -ldflags "-s -w" -o "$bin/pulumi-sdkgen" .
+        ;;
+    python-venv)
+        command -v python3 >/dev/null || { echo "python3 is not installed" >&2; return 1; }
+        rm -rf "$bin/python-venv"
+        python3 -m venv "$bin/python-venv"
+        # shellcheck disable=SC2086 # one requirement per word
+        "$bin/python-venv/bin/pip" install --quiet --disable-pip-version-check $py_requirements
         ;;
     pulumi-resource-kubernetes)
         # main.go go:embeds schema files that upstream generates and the module

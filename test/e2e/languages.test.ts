@@ -1,0 +1,216 @@
+/**
+ * The component package from other Pulumi languages, for real: the provider
+ * plugin built from the packed npm package, and the example programs in
+ * examples/yaml and examples/python (the latter through the checked-in,
+ * generated Python SDK) deployed with the real engine and language hosts to
+ * the e2e cluster. Each proves the same component runs behind the schema:
+ * ready objects, the outputs, our validation message, and a clean destroy.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { PACKAGE, packPackage, run } from "../../packaging/npm";
+import { PACKAGE_NAME } from "../../packaging/packageSchema";
+import { buildPluginDir } from "../../packaging/plugin";
+import { SDK_ROOT, staleSdkFiles } from "../../packaging/sdk";
+import { Kube, KubeObject } from "../../e2e/kube";
+import { PulumiCli, StackRef } from "../../e2e/pulumi";
+import { readyEndpoints, workload } from "../../e2e/workloads";
+import { requireE2e } from "./fixture";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const NAME = "podinfo";
+const MIN = 2;
+const MAX = 4;
+const API_TOKEN = "e2e-python-token-8c2a";
+
+/** One consumer: an example program and how to run it here. */
+interface Consumer {
+    language: string;
+    example: string;
+    namespace: string;
+    /** Prepares the environment and returns the CLI to run the program with. */
+    prepare(cli: PulumiCli, stack: StackRef, kube: Kube, venvBin: string): Promise<PulumiCli>;
+}
+
+const consumers: Consumer[] = [
+    {
+        language: "Pulumi YAML",
+        example: "yaml",
+        // The program creates its namespace and passes its name, an output, to the component.
+        namespace: "podinfo-yaml",
+        prepare: async (cli, stack) => {
+            await setConfig(cli, stack, "namespace", "podinfo-yaml");
+            return cli;
+        },
+    },
+    {
+        language: "Python",
+        example: "python",
+        namespace: "podinfo-python",
+        prepare: async (cli, stack, kube, venv) => {
+            // As a user would: pip install the generated SDK into the program's venv
+            // (the toolchain's, which has the Pulumi SDK from PyPI). From a copy, as
+            // pip's in-tree build writes build/ and egg-info beside the sources.
+            const sdk = path.join(stack.cwd, "sdk-python");
+            fs.cpSync(path.join(SDK_ROOT, "python"), sdk, { recursive: true });
+            run(
+                path.join(venv, "pip"),
+                [
+                    "install",
+                    "--quiet",
+                    "--no-deps",
+                    "--no-build-isolation",
+                    "--force-reinstall",
+                    sdk,
+                ],
+                stack.cwd,
+            );
+            await kube.run(["create", "namespace", "podinfo-python"]);
+            const python = cli.withPathFirst(venv);
+            await setConfig(python, stack, "namespace", "podinfo-python");
+            await setConfig(python, stack, "apiToken", API_TOKEN, true);
+            return python;
+        },
+    },
+];
+
+async function setConfig(cli: PulumiCli, s: StackRef, key: string, value: string, secret = false) {
+    await cli.run(s.cwd, [
+        "config",
+        "set",
+        ...(secret ? ["--secret"] : []),
+        key,
+        value,
+        "--stack",
+        s.stack,
+    ]);
+}
+
+describe("the component package from other languages, on a real control plane", function () {
+    this.timeout(900_000);
+    let kube: Kube;
+    let base: PulumiCli;
+    let workDir: string;
+
+    before(async function () {
+        const env = requireE2e(this);
+        kube = env.cluster.kube;
+        base = env.pulumi;
+        workDir = fs.mkdtempSync(path.join(env.workDir, "languages-"));
+        const pluginDir = buildPluginDir(path.join(workDir, "plugin"), packPackage(workDir));
+        await base.run(workDir, [
+            "plugin",
+            "install",
+            "resource",
+            PACKAGE_NAME,
+            PACKAGE.version,
+            "--file",
+            pluginDir,
+        ]);
+    });
+
+    it("has a checked-in Python SDK that is exactly what the schema generates", function () {
+        const sdkgen = requireE2e(this).toolchain.bin("pulumi-sdkgen");
+        assert.deepEqual(
+            staleSdkFiles(sdkgen, "python"),
+            [],
+            "sdk/python is stale: run npm run sdk",
+        );
+    });
+
+    for (const consumer of consumers) {
+        describe(`a ${consumer.language} program (examples/${consumer.example})`, function () {
+            let cli: PulumiCli;
+            let stack: StackRef;
+
+            before(async function () {
+                requireE2e(this);
+                const dir = path.join(workDir, consumer.example);
+                fs.cpSync(path.join(ROOT, "examples", consumer.example), dir, { recursive: true });
+                stack = { cwd: dir, stack: "e2e" };
+                await base.init(stack);
+                const venvBin = path.join(requireE2e(this).toolchain.bin("python-venv"), "bin");
+                cli = await consumer.prepare(base, stack, kube, venvBin);
+                await cli.up(stack);
+            });
+
+            after(async function () {
+                await cli?.cleanUp(stack);
+            });
+
+            it("deploys a ready Deployment, Service and HPA, and outputs serviceName and url", async function () {
+                const w = await workload(kube, consumer.namespace, NAME);
+                assert.ok(
+                    w.readyPods.length >= MIN,
+                    `${w.readyPods.length} ready pods right after up`,
+                );
+                assert.equal(
+                    (await readyEndpoints(kube, consumer.namespace, NAME)).length,
+                    w.readyPods.length,
+                );
+                const hpa = await kube.get("hpa", NAME, consumer.namespace);
+                assert.deepEqual(
+                    [hpa.spec.scaleTargetRef.name, hpa.spec.minReplicas, hpa.spec.maxReplicas],
+                    [NAME, MIN, MAX],
+                );
+                assert.deepEqual(await cli.outputs(stack), {
+                    serviceName: NAME,
+                    url: `http://${NAME}.${consumer.namespace}.svc.cluster.local:80`,
+                });
+            });
+
+            if (consumer.example === "python") {
+                it("keeps a Pulumi secret from Python out of the Deployment", async function () {
+                    const deployment = await kube.get("deployment", NAME, consumer.namespace);
+                    const live = JSON.stringify(deployment);
+                    assert.ok(!live.includes(API_TOKEN), "the secret is in the Deployment");
+                    const env = deployment.spec.template.spec.containers[0].env as KubeObject[];
+                    const ref = env.find((e) => e.name === "API_TOKEN")?.valueFrom?.secretKeyRef;
+                    assert.ok(ref, `API_TOKEN is not a secretKeyRef: ${JSON.stringify(env)}`);
+                    const secret = await kube.get("secret", ref.name, consumer.namespace);
+                    assert.equal(Buffer.from(secret.data[ref.key], "base64").toString(), API_TOKEN);
+                });
+            }
+
+            it("fails an invalid arg with the component's message, naming the field and its value", async function () {
+                await setConfig(cli, stack, "minReplicas", "5");
+                try {
+                    const r = await cli.preview(stack, [], true);
+                    assert.notEqual(r.code, 0, "the preview succeeded");
+                    assert.match(
+                        r.stdout + r.stderr,
+                        /'autoscaling\.minReplicas' \(5\) must be <= 'autoscaling\.maxReplicas' \(4\)/,
+                    );
+                } finally {
+                    await cli.run(stack.cwd, [
+                        "config",
+                        "rm",
+                        "minReplicas",
+                        "--stack",
+                        stack.stack,
+                    ]);
+                }
+            });
+
+            it("is destroyed without a trace", async function () {
+                await cli.destroy(stack);
+                assert.deepEqual(await cli.resourceUrns(stack), []);
+                for (const kind of [
+                    "deployment",
+                    "service",
+                    "hpa",
+                    "serviceaccount",
+                    "networkpolicy",
+                    "pdb",
+                ]) {
+                    assert.equal(
+                        await kube.find(kind, NAME, consumer.namespace),
+                        undefined,
+                        `${kind} ${NAME} is left`,
+                    );
+                }
+            });
+        });
+    }
+});
