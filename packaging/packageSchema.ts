@@ -16,6 +16,13 @@ const ROOT = path.resolve(__dirname, "..");
 /** The Pulumi package name: the first part of every type token. */
 export const PACKAGE_NAME = "orchestration";
 
+/**
+ * The Go SDK's import path: the `sdk/` module's path plus `go/orchestration`.
+ * The module path has no host until the repository is published, so a Go
+ * program points at a checkout with a `replace` directive (examples/go).
+ */
+export const GO_IMPORT_PATH = "pulumi-k8s-orchestration/sdk/go/orchestration";
+
 /** Where the generated schema lives (shipped in the npm package, read by the provider). */
 export const SCHEMA_PATH = path.join(ROOT, "components", "provider", "schema.json");
 
@@ -54,6 +61,11 @@ export function packageSchema(): PackageSpec {
         resources: {},
         types: {},
         language: {
+            go: {
+                importBasePath: GO_IMPORT_PATH,
+                generateResourceContainerTypes: false,
+                respectSchemaVersion: true,
+            },
             python: {
                 packageName: "pulumi_orchestration",
                 requires: { pulumi: ">=3.212.0,<4.0.0" },

@@ -12,7 +12,7 @@ import { SCHEMA_PATH } from "./packageSchema";
  */
 
 /** The languages with a generated SDK, and where each lives. */
-export const SDK_LANGUAGES = ["python"] as const;
+export const SDK_LANGUAGES = ["python", "go"] as const;
 export const SDK_ROOT = path.resolve(__dirname, "..", "sdk");
 
 /** Generates the `language` SDK into `out`, replacing what is there. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the end-to-end toolchain from the Go module proxy: a Pulumi CLI and its
-# Node.js, Python and YAML language hosts, an SDK generator, the Kubernetes
+# Node.js, Python, Go and YAML language hosts, an SDK generator, the Kubernetes
 # provider plugin, a Kubernetes control plane (etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler, kubectl), KWOK and metrics-server;
 # and, from PyPI, a Python venv with the Pulumi SDK for the Python consumer.
@@ -38,6 +38,7 @@ lang_ver=$(v pulumiLanguageNodejs.version)
 prov_ver=$(v pulumiKubernetes.version)
 prov_stamp=$(v pulumiKubernetes.stampAs)
 yaml_ver=$(v pulumiYaml.version)
+go_lang_ver=$(v pulumiLanguageGo.version)
 py_requirements=$(v python.requirements)
 sdkgen_src="$here/sdkgen/main.go"
 
@@ -51,6 +52,7 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 pulumi_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_ver"
 lang_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$lang_ver"
+go_lang_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$go_lang_ver"
 prov_ldflags="-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$prov_stamp"
 
 k8s_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider
@@ -69,6 +71,7 @@ recipe() {
     pulumi) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces $pulumi_ldflags" ;;
     pulumi-language-nodejs | pulumi-language-python) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
     pulumi-language-yaml) echo "github.com/pulumi/pulumi-yaml@$yaml_ver" ;;
+    pulumi-language-go) echo "github.com/pulumi/pulumi/sdk/v3@$go_lang_ver $go_lang_ldflags" ;;
     pulumi-sdkgen) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces source=$(sha256sum "$sdkgen_src" | cut -c1-16)" ;;
     python-venv) echo "$(python3 --version 2>&1) $py_requirements" ;;
     pulumi-resource-kubernetes) echo "github.com/pulumi/pulumi-kubernetes/provider/v4@$prov_ver generate=$prov_stamp $prov_ldflags" ;;
@@ -76,7 +79,8 @@ recipe() {
     esac
 }
 all_binaries="etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl metrics-server
- pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-sdkgen pulumi-resource-kubernetes
+ pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-language-go pulumi-sdkgen
+ pulumi-resource-kubernetes
  python-venv"
 
 stamp_of() { echo "rev=$recipe_rev go=$(go env GOVERSION) $(recipe "$1")"; }
@@ -218,6 +222,10 @@ build_one() { # name
     pulumi-language-yaml)
         wrapper "$src/pulumi-language-yaml" github.com/pulumi/pulumi-yaml "$yaml_ver" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
         go build "${build_flags[@]}" -ldflags "-s -w" -o "$bin/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+        ;;
+    pulumi-language-go)
+        wrapper "$src/pulumi-language-go" github.com/pulumi/pulumi/sdk/v3 "$go_lang_ver" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go
+        go build "${build_flags[@]}" -ldflags "-s -w $go_lang_ldflags" -o "$bin/pulumi-language-go" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go
         ;;
     pulumi-sdkgen)
         # Our own small command over pkg/v3's code generators (see sdkgen/main.go).

@@ -1,9 +1,9 @@
 /**
  * The component package from other Pulumi languages, for real: the provider
  * plugin built from the packed npm package, and the example programs in
- * examples/yaml and examples/python (the latter through the checked-in,
- * generated Python SDK) deployed with the real engine and language hosts to
- * the e2e cluster. Each proves the same component runs behind the schema:
+ * examples/yaml, examples/python and examples/go (the last two through the
+ * checked-in, generated SDKs) deployed with the real engine and language hosts
+ * to the e2e cluster. Each proves the same component runs behind the schema:
  * ready objects, the outputs, our validation message, and a clean destroy.
  */
 import { strict as assert } from "assert";
@@ -12,7 +12,7 @@ import * as path from "path";
 import { PACKAGE, packPackage, run } from "../../packaging/npm";
 import { PACKAGE_NAME } from "../../packaging/packageSchema";
 import { buildPluginDir } from "../../packaging/plugin";
-import { SDK_ROOT, staleSdkFiles } from "../../packaging/sdk";
+import { SDK_LANGUAGES, SDK_ROOT, staleSdkFiles } from "../../packaging/sdk";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { PulumiCli, StackRef } from "../../e2e/pulumi";
 import { readyEndpoints, workload } from "../../e2e/workloads";
@@ -73,6 +73,18 @@ const consumers: Consumer[] = [
             return python;
         },
     },
+    {
+        language: "Go",
+        example: "go",
+        namespace: "podinfo-go",
+        // The Go host builds the program with the go on PATH, against ../../sdk (a replace directive).
+        prepare: async (cli, stack, kube) => {
+            fs.cpSync(SDK_ROOT, path.join(stack.cwd, "..", "..", "sdk"), { recursive: true });
+            await kube.run(["create", "namespace", "podinfo-go"]);
+            await setConfig(cli, stack, "namespace", "podinfo-go");
+            return cli;
+        },
+    },
 ];
 
 async function setConfig(cli: PulumiCli, s: StackRef, key: string, value: string, secret = false) {
@@ -110,14 +122,16 @@ describe("the component package from other languages, on a real control plane", 
         ]);
     });
 
-    it("has a checked-in Python SDK that is exactly what the schema generates", function () {
-        const sdkgen = requireE2e(this).toolchain.bin("pulumi-sdkgen");
-        assert.deepEqual(
-            staleSdkFiles(sdkgen, "python"),
-            [],
-            "sdk/python is stale: run npm run sdk",
-        );
-    });
+    for (const language of SDK_LANGUAGES) {
+        it(`has a checked-in ${language} SDK that is exactly what the schema generates`, function () {
+            const sdkgen = requireE2e(this).toolchain.bin("pulumi-sdkgen");
+            assert.deepEqual(
+                staleSdkFiles(sdkgen, language),
+                [],
+                `sdk/${language} is stale: run npm run sdk`,
+            );
+        });
+    }
 
     for (const consumer of consumers) {
         describe(`a ${consumer.language} program (examples/${consumer.example})`, function () {
@@ -126,7 +140,7 @@ describe("the component package from other languages, on a real control plane", 
 
             before(async function () {
                 requireE2e(this);
-                const dir = path.join(workDir, consumer.example);
+                const dir = path.join(workDir, "examples", consumer.example);
                 fs.cpSync(path.join(ROOT, "examples", consumer.example), dir, { recursive: true });
                 stack = { cwd: dir, stack: "e2e" };
                 await base.init(stack);

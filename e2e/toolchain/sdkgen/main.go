@@ -1,12 +1,13 @@
-// Command pulumi-sdkgen writes a package's Python SDK from its schema with the
-// code generator of the pinned Pulumi CLI's own module.
+// Command pulumi-sdkgen writes a package's Python or Go SDK from its schema
+// with the code generators of the pinned Pulumi CLI's own module.
 //
-//	pulumi-sdkgen <schema.json> python <out-dir>
+//	pulumi-sdkgen <schema.json> <python|go> <out-dir>
 //
 // `pulumi package gen-sdk` asks the language host to generate an SDK, and the
-// newest Python host that builds from the module proxy predates that call; the
-// generator itself is in pkg/v3, which builds here. Like the host, this puts
-// the package's README.md at the SDK's root, where pyproject.toml expects it.
+// newest Python and Go hosts that build from the module proxy predate that
+// call; the generators themselves are in pkg/v3, which builds here. Like the
+// Python host, this puts the package's README.md at the Python SDK's root,
+// where pyproject.toml expects it.
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 	"sort"
 
 	"github.com/blang/semver"
+	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -25,7 +27,7 @@ import (
 
 func main() {
 	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: pulumi-sdkgen <schema.json> python <out-dir>")
+		fmt.Fprintln(os.Stderr, "usage: pulumi-sdkgen <schema.json> <python|go> <out-dir>")
 		os.Exit(2)
 	}
 	if err := run(os.Args[1], os.Args[2], os.Args[3]); err != nil {
@@ -50,18 +52,9 @@ func run(schemaPath, language, out string) error {
 	if diags.HasErrors() {
 		return fmt.Errorf("%s is not a valid schema: %s", schemaPath, diags.Error())
 	}
-	if language != "python" {
-		return fmt.Errorf("unknown language %q: only python is generated here", language)
-	}
-	files, err := python.GeneratePackage("pulumi-sdkgen", pkg, nil, nil)
+	files, err := generate(pkg, language)
 	if err != nil {
 		return err
-	}
-	for name, content := range files {
-		if filepath.Base(name) == "README.md" && filepath.Dir(name) != "." {
-			files["README.md"] = content
-			break
-		}
 	}
 	names := make([]string, 0, len(files))
 	for name := range files {
@@ -79,6 +72,27 @@ func run(schemaPath, language, out string) error {
 	}
 	fmt.Printf("pulumi-sdkgen: %d files of the %s SDK in %s\n", len(names), language, out)
 	return nil
+}
+
+func generate(pkg *schema.Package, language string) (map[string][]byte, error) {
+	switch language {
+	case "go":
+		return gogen.GeneratePackage("pulumi-sdkgen", pkg, nil)
+	case "python":
+		files, err := python.GeneratePackage("pulumi-sdkgen", pkg, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		for name, content := range files {
+			if filepath.Base(name) == "README.md" && filepath.Dir(name) != "." {
+				files["README.md"] = content
+				break
+			}
+		}
+		return files, nil
+	default:
+		return nil, fmt.Errorf("unknown language %q (python or go)", language)
+	}
 }
 
 // noPackages is the loader for a schema that refers to no other package.
