@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableService, SCALABLE_SERVICE_TYPE } from "../scalableService";
+import { ScalableServiceArgs } from "../scalableServiceArgs";
 import { ValidationError } from "../validation";
 import { plainInputs } from "./inputs";
 
@@ -38,7 +39,8 @@ export class ComponentProvider implements pulumi.provider.Provider {
                 SCALABLE_SERVICE_INPUT_FIELDS,
             );
             const opts = withDependencies(options, dependsOn);
-            const service = new ScalableService(name, args as never, opts);
+            // Shaped by the schema, and validated field by field by the component itself.
+            const service = new ScalableService(name, args as unknown as ScalableServiceArgs, opts);
             return {
                 urn: service.urn,
                 state: { serviceName: service.serviceName, url: service.url },
