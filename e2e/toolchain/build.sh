@@ -2,7 +2,8 @@
 # Builds the end-to-end toolchain from the Go module proxy: a Pulumi CLI and its
 # Node.js language host, the Kubernetes provider plugin, a Kubernetes control
 # plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl),
-# KWOK and metrics-server. Versions live in versions.json beside this file.
+# KWOK and metrics-server, and helm (for the e2e benchmark). Versions live in
+# versions.json beside this file.
 #
 #   e2e/toolchain/build.sh           build what is missing or stale, one line per binary
 #   e2e/toolchain/build.sh --check   exit 0 if everything is built and current, else 1
@@ -35,6 +36,7 @@ pulumi_replaces=$(v pulumi.replaces)
 lang_ver=$(v pulumiLanguageNodejs.version)
 prov_ver=$(v pulumiKubernetes.version)
 prov_stamp=$(v pulumiKubernetes.stampAs)
+helm_ver=$(v helm.version)
 
 k8s_minor=${k8s_ver#v1.}
 k8s_minor=${k8s_minor%%.*}
@@ -47,6 +49,7 @@ done
 pulumi_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_ver"
 lang_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$lang_ver"
 prov_ldflags="-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$prov_stamp"
+helm_ldflags="-X helm.sh/helm/v3/internal/version.version=$helm_ver"
 
 k8s_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider
  cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client
@@ -64,11 +67,12 @@ recipe() {
     pulumi) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces $pulumi_ldflags" ;;
     pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
     pulumi-resource-kubernetes) echo "github.com/pulumi/pulumi-kubernetes/provider/v4@$prov_ver generate=$prov_stamp $prov_ldflags" ;;
+    helm) echo "helm.sh/helm/v3@$helm_ver $helm_ldflags" ;;
     *) return 1 ;;
     esac
 }
 all_binaries="etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl metrics-server
- pulumi pulumi-language-nodejs pulumi-resource-kubernetes"
+ pulumi pulumi-language-nodejs pulumi-resource-kubernetes helm"
 
 stamp_of() { echo "rev=$recipe_rev go=$(go env GOVERSION) $(recipe "$1")"; }
 # What a binary brings beside it, which must be there too.
@@ -208,6 +212,11 @@ build_one() { # name
         go mod tidy
         VERSION="$prov_stamp" go run generate.go
         go build "${build_flags[@]}" -ldflags "-s -w $prov_ldflags" -o "$bin/pulumi-resource-kubernetes" .
+        ;;
+    helm)
+        # Only for the e2e benchmark's `helm install --wait` (bench/e2e).
+        wrapper "$src/helm" helm.sh/helm/v3 "$helm_ver" helm.sh/helm/v3/cmd/helm
+        go build "${build_flags[@]}" -ldflags "-s -w $helm_ldflags" -o "$bin/helm" helm.sh/helm/v3/cmd/helm
         ;;
     esac
 }
