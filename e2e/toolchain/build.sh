@@ -65,7 +65,7 @@ recipe() {
     kwok | kwokctl) echo "sigs.k8s.io/kwok@$kwok_ver" ;;
     metrics-server) echo "sigs.k8s.io/metrics-server@$ms_ver" ;;
     pulumi) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces $pulumi_ldflags" ;;
-    pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
+    pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags options=flags" ;;
     pulumi-resource-kubernetes) echo "github.com/pulumi/pulumi-kubernetes/provider/v4@$prov_ver generate=$prov_stamp $prov_ldflags" ;;
     helm) echo "helm.sh/helm/v3@$helm_ver $helm_ldflags" ;;
     *) return 1 ;;
@@ -166,6 +166,24 @@ build_k8s_binary() { # name
     go build "${build_flags[@]}" -ldflags "-s -w $k8s_ldflags" -o "$bin/$1" "k8s.io/kubernetes/cmd/$1"
 }
 
+# The v3.68.0 host reads Pulumi.yaml's runtime options from flags; the CLI
+# (since about v3.100) passes them in the Run request instead, which this host
+# doesn't know. Without the flag it runs every program in TypeScript mode, loading
+# the compiler and ts-node, even with `typescript: false`. This wrapper finds the
+# project's Pulumi.yaml above the program directory (the host's cwd) and passes
+# `typescript: false` on as the flag, as a current host would honour it.
+host_options_wrapper() {
+    cat <<'WRAPPER'
+#!/bin/sh
+dir=$PWD
+while [ "$dir" != / ] && [ ! -f "$dir/Pulumi.yaml" ]; do dir=$(dirname "$dir"); done
+if grep -Eqs '^[[:space:]]+typescript:[[:space:]]*false[[:space:]]*$' "$dir/Pulumi.yaml"; then
+    exec "$0.bin" -typescript=false "$@"
+fi
+exec "$0.bin" "$@"
+WRAPPER
+}
+
 build_one() { # name
     case "$1" in
     kube-apiserver | kube-controller-manager | kube-scheduler | kubectl) build_k8s_binary "$1" ;;
@@ -194,7 +212,9 @@ build_one() { # name
     pulumi-language-nodejs)
         # The standalone language-host module is not served; sdk/v3 up to v3.68.0 still holds it.
         wrapper "$src/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3 "$lang_ver" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
-        go build "${build_flags[@]}" -ldflags "-s -w $lang_ldflags" -o "$bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+        go build "${build_flags[@]}" -ldflags "-s -w $lang_ldflags" -o "$bin/pulumi-language-nodejs.bin" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+        host_options_wrapper >"$bin/pulumi-language-nodejs"
+        chmod 0755 "$bin/pulumi-language-nodejs"
         # The shim that runs Node.js providers (and policy packs) ships beside the host.
         local dist
         dist="$(module_dir github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)/nodejs/dist"
