@@ -120,10 +120,11 @@ async function measureAll(o: Options, work: string): Promise<CaseResult[]> {
         throw new Error(`the e2e toolchain is not built: ${toolchain.missing}`);
     }
     log("recording the cases under mocks (manifests, bare plans, charts)");
-    const cases = [
-        await appCase(work),
-        ...(await Promise.all(o.sizes.map((n) => servicesCase(n, work)))),
-    ];
+    // One at a time: each recording installs its own mocks.
+    const cases = [await appCase(work)];
+    for (const n of o.sizes) {
+        cases.push(await servicesCase(n, work));
+    }
     log(`starting a KWOK cluster (${NODES.length} nodes)`);
     const cluster = await startCluster({
         name: `bench-${process.pid}`,
