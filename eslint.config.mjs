@@ -45,6 +45,7 @@ export default tseslint.config(
             "policy/**/*.ts",
             "program/render.ts",
             "program/evaluate.ts",
+            "bench/e2e/cluster.ts",
         ],
         rules: {
             "@typescript-eslint/no-explicit-any": "off",

@@ -6,6 +6,8 @@
  * It exports an async function; Pulumi awaits it and turns its result into
  * stack outputs, and tests call it directly under mocks.
  */
+// First: turns on Node.js's compile cache before the SDKs below load.
+import "./program/compileCache";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,8 +1,7 @@
-import { spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { assertFreshBuild } from "../program/buildStamp";
 import { OPERATOR_CONFIG, stackConfig, STACKS } from "../test/stacks";
 import {
     BUILD_DIR,
@@ -14,6 +13,7 @@ import {
     ScaleVariant,
     StartPath,
 } from "./common";
+import { compileBench, ensureCompiledProgram } from "./build";
 import { BudgetCheck, BUDGETS, formatBudgets, mb, median, ms, round, table } from "./report";
 
 /**
@@ -125,38 +125,6 @@ function resultOf<T>(run: ChildRun, what: string): T {
         );
     }
     return JSON.parse(line.slice(RESULT_PREFIX.length)) as T;
-}
-
-/** Builds bin/ with `npm run build` when it is missing or stale; returns what happened. */
-function ensureCompiledProgram(): { rebuilt: boolean; buildMs?: number } {
-    try {
-        assertFreshBuild(ROOT, path.join(ROOT, "bin"));
-        return { rebuilt: false };
-    } catch (err) {
-        log(`bin/ is not a fresh build (${(err as Error).message}); running npm run build`);
-    }
-    const start = Date.now();
-    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const build = spawnSync(npm, ["run", "build"], { cwd: ROOT, encoding: "utf8" });
-    if (build.status !== 0) {
-        throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-    }
-    assertFreshBuild(ROOT, path.join(ROOT, "bin"));
-    return { rebuilt: true, buildMs: Date.now() - start };
-}
-
-/** Compiles bench/ (and what it imports) into BUILD_DIR, type-checking it; returns the ms taken. */
-function compileBench(): number {
-    const start = Date.now();
-    const tsc = spawnSync(
-        process.execPath,
-        [require.resolve("typescript/bin/tsc"), "-p", path.join("bench", "tsconfig.json")],
-        { cwd: ROOT, encoding: "utf8" },
-    );
-    if (tsc.status !== 0) {
-        throw new Error(`tsc -p bench/tsconfig.json failed:\n${tsc.stdout}${tsc.stderr}`);
-    }
-    return Date.now() - start;
 }
 
 const child = (name: string) => path.join(BUILD_DIR, "bench", `${name}.js`);

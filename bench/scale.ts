@@ -10,6 +10,7 @@ import {
 } from "../components/testing";
 import type { ScalableServiceArgs } from "../components/scalableServiceArgs";
 import { cpuMs, DumpedObject, report, runChild, ScaleResult, urnName } from "./common";
+import { CONSTRUCTORS, DEPLOYMENT_TYPE, HPA_TYPE } from "./kubernetesTypes";
 
 /**
  * N services registered under mocks in this fresh process, either through
@@ -49,33 +50,6 @@ export const SERVICE_ARGS: ScalableServiceArgs = {
 const TEMPLATE_NAME = "benchtemplate";
 const serviceName = (i: number) => `svc-${i}`;
 const COMPONENT_TYPE = "orchestration:index:ScalableService";
-const HPA_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-const DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment";
-
-type Ctor = (
-    name: string,
-    args: Record<string, unknown>,
-    opts: pulumi.CustomResourceOptions,
-) => pulumi.CustomResource;
-
-/** Constructors for every type ScalableService may create. */
-const CONSTRUCTORS: Record<string, Ctor> = {
-    "kubernetes:core/v1:ServiceAccount": (n, a, o) => new k8s.core.v1.ServiceAccount(n, a, o),
-    "kubernetes:core/v1:ConfigMap": (n, a, o) => new k8s.core.v1.ConfigMap(n, a, o),
-    [DEPLOYMENT_TYPE]: (n, a, o) =>
-        new k8s.apps.v1.Deployment(n, a as unknown as k8s.apps.v1.DeploymentArgs, o),
-    "kubernetes:core/v1:Service": (n, a, o) => new k8s.core.v1.Service(n, a, o),
-    [HPA_TYPE]: (n, a, o) =>
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-            n,
-            a as unknown as k8s.autoscaling.v2.HorizontalPodAutoscalerArgs,
-            o,
-        ),
-    "kubernetes:policy/v1:PodDisruptionBudget": (n, a, o) =>
-        new k8s.policy.v1.PodDisruptionBudget(n, a, o),
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": (n, a, o) =>
-        new k8s.networking.v1.NetworkPolicy(n, a, o),
-};
 
 /** The Kubernetes objects a run registered (not the provider, not components), comparable across variants. */
 function dump(resources: readonly RecordedResource[]): DumpedObject[] {

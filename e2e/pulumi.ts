@@ -77,21 +77,23 @@ export class PulumiCli {
         return cli;
     }
 
-    /** Runs `pulumi <args>` in `cwd`; throws with the output on failure unless `allowFailure`. */
-    run(cwd: string, args: string[], allowFailure = false): Promise<Completed> {
-        return exec(
-            this.toolchain.bin("pulumi"),
-            [...args, "--non-interactive", "--color", "never"],
-            {
-                cwd,
-                env: this.env,
-                allowFailure,
-                timeoutMs: 900_000,
-            },
-        );
+    /** The arguments `run` passes for `args`: never interactive, no colour. */
+    commandLine(args: string[]): string[] {
+        return [...args, "--non-interactive", "--color", "never"];
     }
 
-    private stackArgs(s: StackRef): string[] {
+    /** Runs `pulumi <args>` in `cwd`; throws with the output on failure unless `allowFailure`. */
+    run(cwd: string, args: string[], allowFailure = false): Promise<Completed> {
+        return exec(this.toolchain.bin("pulumi"), this.commandLine(args), {
+            cwd,
+            env: this.env,
+            allowFailure,
+            timeoutMs: 900_000,
+        });
+    }
+
+    /** `--stack` and, with a `configFile`, `--config-file`. */
+    stackArgs(s: StackRef): string[] {
         return ["--stack", s.stack, ...(s.configFile ? ["--config-file", s.configFile] : [])];
     }
 

@@ -42,12 +42,7 @@ const PART_OF = { "app.kubernetes.io/part-of": "orchestration" };
 /** Registers the namespace, the backends and the proxy. */
 export function deployApp(settings: AppSettings, placement: AppPlacement): App {
     const { provider } = placement;
-    const autoscaling: Autoscaling = {
-        minReplicas: settings.minReplicas,
-        maxReplicas: settings.maxReplicas,
-        targetCpuUtilization: settings.targetCpuUtilization,
-        dependsOn: placement.metricsServer ? [placement.metricsServer] : [],
-    };
+    const autoscaling = appAutoscaling(settings, placement.metricsServer);
     const namespace = new k8s.core.v1.Namespace(
         settings.namespace,
         { metadata: { name: settings.namespace, labels: { ...NAMESPACE_LABELS } } },
@@ -67,6 +62,39 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
     return { namespace, proxy, backends, services };
 }
 
+/** Every service's HPA settings; the HPAs wait for the metrics pipeline when there is one. */
+export function appAutoscaling(
+    settings: AppSettings,
+    metricsServer?: pulumi.Resource,
+): Autoscaling {
+    return {
+        minReplicas: settings.minReplicas,
+        maxReplicas: settings.maxReplicas,
+        targetCpuUtilization: settings.targetCpuUtilization,
+        dependsOn: metricsServer ? [metricsServer] : [],
+    };
+}
+
+/** A podinfo backend's arguments: what every backend (and the e2e benchmark's N services) runs. */
+export function backendArgs(
+    settings: AppSettings,
+    autoscaling: Autoscaling,
+    message: string,
+): ScalableServiceArgs {
+    return {
+        image: settings.backendImage,
+        port: BACKEND_PORT,
+        servicePort: BACKEND_SERVICE_PORT,
+        namespace: settings.namespace,
+        autoscaling,
+        probes: { readiness: { path: "/readyz" }, liveness: { path: "/healthz" } },
+        // podinfo needs about 30 MiB; the memory limit defaults to the request.
+        resources: { requests: { cpu: "100m", memory: "64Mi" } },
+        env: { PODINFO_UI_MESSAGE: message },
+        labels: PART_OF,
+    };
+}
+
 /** The podinfo backends, reached by Service name over ClusterIP. */
 function deployBackends(
     settings: AppSettings,
@@ -74,23 +102,7 @@ function deployBackends(
     opts: Children,
 ): ScalableService[] {
     return BACKENDS.map(
-        (b) =>
-            new ScalableService(
-                b.name,
-                {
-                    image: settings.backendImage,
-                    port: BACKEND_PORT,
-                    servicePort: BACKEND_SERVICE_PORT,
-                    namespace: settings.namespace,
-                    autoscaling,
-                    probes: { readiness: { path: "/readyz" }, liveness: { path: "/healthz" } },
-                    // podinfo needs about 30 MiB; the memory limit defaults to the request.
-                    resources: { requests: { cpu: "100m", memory: "64Mi" } },
-                    env: { PODINFO_UI_MESSAGE: b.message },
-                    labels: PART_OF,
-                },
-                opts,
-            ),
+        (b) => new ScalableService(b.name, backendArgs(settings, autoscaling, b.message), opts),
     );
 }
 

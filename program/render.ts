@@ -103,6 +103,13 @@ export function toManifest(resource: RecordedResource): Record<string, any> | un
     return sortKeys({ ...body, ...gvk }) as Record<string, any>;
 }
 
+/** Where a manifest is written: `kubernetes/<namespace>/<kind>-<name>.yaml` (`_cluster` when cluster-scoped). */
+export function manifestPath(manifest: Record<string, any>, resourceName: string): string {
+    const namespace: string = manifest.metadata?.namespace ?? "_cluster";
+    const name: string = manifest.metadata?.name ?? resourceName;
+    return `kubernetes/${namespace}/${String(manifest.kind).toLowerCase()}-${name}.yaml`;
+}
+
 /** One file per Kubernetes object: `kubernetes/<namespace>/<kind>-<name>.yaml`. */
 export function renderKubernetes(resources: readonly RecordedResource[]): RenderedFile[] {
     const files: RenderedFile[] = [];
@@ -111,10 +118,8 @@ export function renderKubernetes(resources: readonly RecordedResource[]): Render
         if (!manifest) {
             continue;
         }
-        const namespace: string = manifest.metadata?.namespace ?? "_cluster";
-        const name: string = manifest.metadata?.name ?? resource.name;
         files.push({
-            path: `kubernetes/${namespace}/${String(manifest.kind).toLowerCase()}-${name}.yaml`,
+            path: manifestPath(manifest, resource.name),
             content: stringify(manifest, { lineWidth: 0 }),
         });
     }

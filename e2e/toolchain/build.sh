@@ -2,9 +2,9 @@
 # Builds the end-to-end toolchain from the Go module proxy: a Pulumi CLI and its
 # Node.js, Python, Go and YAML language hosts, an SDK generator, the Kubernetes
 # provider plugin, a Kubernetes control plane (etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kubectl), KWOK and metrics-server;
-# and, from PyPI, a Python venv with the Pulumi SDK for the Python consumer.
-# Versions live in versions.json beside this file.
+# kube-controller-manager, kube-scheduler, kubectl), KWOK, metrics-server and helm
+# (for the e2e benchmark); and, from PyPI, a Python venv with the Pulumi SDK for
+# the Python consumer. Versions live in versions.json beside this file.
 #
 #   e2e/toolchain/build.sh           build what is missing or stale, one line per binary
 #   e2e/toolchain/build.sh --check   exit 0 if everything is built and current, else 1
@@ -41,6 +41,7 @@ yaml_ver=$(v pulumiYaml.version)
 go_lang_ver=$(v pulumiLanguageGo.version)
 py_requirements=$(v python.requirements)
 sdkgen_src="$here/sdkgen/main.go"
+helm_ver=$(v helm.version)
 
 k8s_minor=${k8s_ver#v1.}
 k8s_minor=${k8s_minor%%.*}
@@ -54,6 +55,7 @@ pulumi_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pu
 lang_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$lang_ver"
 go_lang_ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$go_lang_ver"
 prov_ldflags="-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$prov_stamp"
+helm_ldflags="-X helm.sh/helm/v3/internal/version.version=$helm_ver"
 
 k8s_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider
  cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api cri-client
@@ -69,19 +71,20 @@ recipe() {
     kwok | kwokctl) echo "sigs.k8s.io/kwok@$kwok_ver" ;;
     metrics-server) echo "sigs.k8s.io/metrics-server@$ms_ver" ;;
     pulumi) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces $pulumi_ldflags" ;;
-    pulumi-language-nodejs | pulumi-language-python) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
+    pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags options=flags" ;;
+    pulumi-language-python) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
     pulumi-language-yaml) echo "github.com/pulumi/pulumi-yaml@$yaml_ver" ;;
     pulumi-language-go) echo "github.com/pulumi/pulumi/sdk/v3@$go_lang_ver $go_lang_ldflags" ;;
     pulumi-sdkgen) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces source=$(sha256sum "$sdkgen_src" | cut -c1-16)" ;;
     python-venv) echo "$(python3 --version 2>&1) $py_requirements" ;;
     pulumi-resource-kubernetes) echo "github.com/pulumi/pulumi-kubernetes/provider/v4@$prov_ver generate=$prov_stamp $prov_ldflags" ;;
+    helm) echo "helm.sh/helm/v3@$helm_ver $helm_ldflags" ;;
     *) return 1 ;;
     esac
 }
 all_binaries="etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl metrics-server
  pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-language-go pulumi-sdkgen
- pulumi-resource-kubernetes
- python-venv"
+ pulumi-resource-kubernetes helm python-venv"
 
 stamp_of() { echo "rev=$recipe_rev go=$(go env GOVERSION) $(recipe "$1")"; }
 # What a binary brings beside it, which must be there too.
@@ -177,6 +180,24 @@ build_k8s_binary() { # name
     go build "${build_flags[@]}" -ldflags "-s -w $k8s_ldflags" -o "$bin/$1" "k8s.io/kubernetes/cmd/$1"
 }
 
+# The v3.68.0 host reads Pulumi.yaml's runtime options from flags; the CLI
+# (since about v3.100) passes them in the Run request instead, which this host
+# doesn't know. Without the flag it runs every program in TypeScript mode, loading
+# the compiler and ts-node, even with `typescript: false`. This wrapper finds the
+# project's Pulumi.yaml above the program directory (the host's cwd) and passes
+# `typescript: false` on as the flag, as a current host would honour it.
+host_options_wrapper() {
+    cat <<'WRAPPER'
+#!/bin/sh
+dir=$PWD
+while [ "$dir" != / ] && [ ! -f "$dir/Pulumi.yaml" ]; do dir=$(dirname "$dir"); done
+if grep -Eqs '^[[:space:]]+typescript:[[:space:]]*false[[:space:]]*$' "$dir/Pulumi.yaml"; then
+    exec "$0.bin" -typescript=false "$@"
+fi
+exec "$0.bin" "$@"
+WRAPPER
+}
+
 build_one() { # name
     case "$1" in
     kube-apiserver | kube-controller-manager | kube-scheduler | kubectl) build_k8s_binary "$1" ;;
@@ -205,7 +226,9 @@ build_one() { # name
     pulumi-language-nodejs)
         # The standalone language-host module is not served; sdk/v3 up to v3.68.0 still holds it.
         wrapper "$src/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3 "$lang_ver" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
-        go build "${build_flags[@]}" -ldflags "-s -w $lang_ldflags" -o "$bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+        go build "${build_flags[@]}" -ldflags "-s -w $lang_ldflags" -o "$bin/pulumi-language-nodejs.bin" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+        host_options_wrapper >"$bin/pulumi-language-nodejs"
+        chmod 0755 "$bin/pulumi-language-nodejs"
         # The shim that runs Node.js providers (and policy packs) ships beside the host.
         local dist
         dist="$(module_dir github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)/nodejs/dist"
@@ -252,6 +275,11 @@ build_one() { # name
         go mod tidy
         VERSION="$prov_stamp" go run generate.go
         go build "${build_flags[@]}" -ldflags "-s -w $prov_ldflags" -o "$bin/pulumi-resource-kubernetes" .
+        ;;
+    helm)
+        # Only for the e2e benchmark's `helm install --wait` (bench/e2e).
+        wrapper "$src/helm" helm.sh/helm/v3 "$helm_ver" helm.sh/helm/v3/cmd/helm
+        go build "${build_flags[@]}" -ldflags "-s -w $helm_ldflags" -o "$bin/helm" helm.sh/helm/v3/cmd/helm
         ;;
     esac
 }

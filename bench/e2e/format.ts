@@ -1,0 +1,77 @@
+import { BudgetCheck, formatBudgets, mb, ms, table } from "../report";
+import { CaseResult, ratio, Way, WAY_LABELS, WAYS } from "./results";
+
+/** The e2e benchmark's report: pure text from the results. */
+
+/** The machine and the run, for the report's first line. */
+export interface RunInfo {
+    date: string;
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    runs: number;
+    load: { median: number; max: number };
+}
+
+const cell = (c: CaseResult, w: Way) => {
+    const f = c.ways[w];
+    return f ? ms(f.medianMs) : "—";
+};
+const times = (r: number | undefined) => (r === undefined ? "—" : `${r.toFixed(2)}×`);
+const rss = (kb: number | undefined) => (kb === undefined ? "—" : mb(kb));
+
+/** The wall-time table: a row per case, a column per way, then the budgeted ratios. */
+export function timesTable(cases: readonly CaseResult[]): string {
+    const ways = WAYS.filter((w) => cases.some((c) => c.ways[w]));
+    return table([
+        ["case", "services", "objects", ...ways.map((w) => WAY_LABELS[w]), "(b)÷(a)", "(b)÷(c)"],
+        ...cases.map((c) => [
+            c.name,
+            String(c.services),
+            String(c.objects),
+            ...ways.map((w) => cell(c, w)),
+            times(ratio(c, "pulumi", "kubectl")),
+            times(ratio(c, "pulumi", "bare")),
+        ]),
+    ]);
+}
+
+/** The memory table: peak RSS of the engine and of the program process, (b) and (c). */
+export function memoryTable(cases: readonly CaseResult[]): string {
+    return table([
+        ["case", "(b) engine", "(b) program", "(c) engine", "(c) program"],
+        ...cases.map((c) => [
+            c.name,
+            rss(c.ways.pulumi?.engineRssKb),
+            rss(c.ways.pulumi?.programRssKb),
+            rss(c.ways.bare?.engineRssKb),
+            rss(c.ways.bare?.programRssKb),
+        ]),
+    ]);
+}
+
+/** The whole report: header, both tables and the budgets. */
+export function formatReport(
+    info: RunInfo,
+    cases: readonly CaseResult[],
+    checks: readonly BudgetCheck[],
+): string {
+    const busy = info.load.max > info.cpus;
+    return [
+        `npm run bench:e2e: ${info.date}, ${info.cpus} × ${info.cpuModel}, Node ${info.node}; median of ${info.runs} runs, each command a fresh process; load average ${info.load.median} (max ${info.load.max})`,
+        ...(busy
+            ? [
+                  `WARNING: the machine was busy (load average up to ${info.load.max} on ${info.cpus} CPUs): other processes inflated the wall times.`,
+              ]
+            : []),
+        "",
+        "Wall time to deploy the same objects (a)–(d), and the other Pulumi operations:",
+        timesTable(cases),
+        "",
+        "Peak RSS of the engine (the pulumi process) and of the program's Node.js process, pulumi up:",
+        memoryTable(cases),
+        "",
+        "Budgets:",
+        formatBudgets(checks).text,
+    ].join("\n");
+}

@@ -1,0 +1,201 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { NodeShape, startCluster } from "../../e2e/cluster";
+import { PulumiCli } from "../../e2e/pulumi";
+import { findToolchain } from "../../e2e/toolchain";
+import { compileBench, ensureCompiledProgram } from "../build";
+import { ROOT } from "../common";
+import { median, ms, round } from "../report";
+import { caseName, checkBudgets } from "./budgets";
+import { appCase, Case, NAMESPACE, servicesCase } from "./cases";
+import { formatReport } from "./format";
+import { loadSamples } from "./measure";
+import { CaseResult, Sample, summarize, Way } from "./results";
+import { Bench, helmEnv, viaHelm, viaKubectl, viaPulumi } from "./ways";
+
+/**
+ * `npm run bench:e2e`: issue 12's benchmark on a real engine and a real
+ * control plane (the e2e toolchain's KWOK cluster). For the app, and for N
+ * services, it deploys the same objects several ways, each command a fresh
+ * process, each way torn down before the next, `--runs` times in a rotating
+ * order; it reports medians, prints a table, writes bench/e2e-results.json,
+ * and exits 1 when a budget is missed (2 when it could not run).
+ *
+ * Options: --runs <n> (default 3), --sizes <n,n> (default 10,50),
+ * --out <file> (default bench/e2e-results.json).
+ */
+
+interface Options {
+    runs: number;
+    sizes: number[];
+    out: string;
+}
+
+function parseOptions(argv: string[]): Options {
+    const o: Options = {
+        runs: 3,
+        sizes: [10, 50],
+        out: path.join(ROOT, "bench", "e2e-results.json"),
+    };
+    for (let i = 0; i < argv.length; i += 2) {
+        const [flag, value] = [argv[i], argv[i + 1]];
+        if (value === undefined) throw new Error(`${flag} needs a value`);
+        if (flag === "--runs") o.runs = Number(value);
+        else if (flag === "--sizes") o.sizes = value.split(",").map(Number);
+        else if (flag === "--out") o.out = path.resolve(value);
+        else throw new Error(`unknown option ${flag}`);
+    }
+    if (
+        !Number.isInteger(o.runs) ||
+        o.runs < 1 ||
+        !o.sizes.every((n) => Number.isInteger(n) && n >= 1)
+    ) {
+        throw new Error(`--runs and --sizes take positive integers (got ${argv.join(" ")})`);
+    }
+    return o;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Six nodes over three zones: room for 50 services at 2 replicas. */
+const NODES: NodeShape[] = Array.from({ length: 6 }, (_, i) => ({
+    name: `kwok-node-${i}`,
+    zone: `zone-${"abc"[i % 3]}`,
+}));
+
+type Step = (b: Bench, c: Case) => Promise<Partial<Record<Way, Sample>>>;
+
+/** Measures one case: every way, `runs` times, in an order that rotates each run. */
+async function measureCase(
+    b: Bench,
+    c: Case,
+    runs: number,
+    withHelm: boolean,
+): Promise<CaseResult> {
+    await b.cli.init(c.program, c.programConfig);
+    await b.cli.init(c.bare, c.bareConfig);
+    const steps: [string, Step][] = [
+        ["kubectl", async (x, k) => ({ kubectl: await viaKubectl(x, k.files) })],
+        ["pulumi", (x, k) => viaPulumi(x, k.program, "pulumi", true)],
+        ["bare", (x, k) => viaPulumi(x, k.bare, "bare", false)],
+        ...(withHelm
+            ? [
+                  ["helm", async (x: Bench, k: Case) => ({ helm: await viaHelm(x, k.files) })] as [
+                      string,
+                      Step,
+                  ],
+              ]
+            : []),
+    ];
+    const samples: Partial<Record<Way, Sample[]>> = {};
+    for (let run = 0; run < runs; run++) {
+        const order = [...steps.slice(run % steps.length), ...steps.slice(0, run % steps.length)];
+        for (const [label, step] of order) {
+            const got = await step(b, c);
+            for (const [way, s] of Object.entries(got) as [Way, Sample][]) {
+                (samples[way] ??= []).push(s);
+            }
+            const line = Object.entries(got)
+                .map(([w, s]) => `${w} ${ms(s.wallMs)}`)
+                .join(", ");
+            log(`  ${c.name} run ${run + 1}/${runs} ${label}: ${line}`);
+        }
+    }
+    const ways = Object.fromEntries(
+        Object.entries(samples).map(([w, s]) => [w, summarize(s)]),
+    ) as CaseResult["ways"];
+    return {
+        name: c.name,
+        services: c.files.services,
+        objects: c.files.objects,
+        pulumiResources: c.pulumiResources,
+        ways,
+    };
+}
+
+async function measureAll(o: Options, work: string): Promise<CaseResult[]> {
+    const toolchain = await findToolchain();
+    if ("missing" in toolchain) {
+        throw new Error(`the e2e toolchain is not built: ${toolchain.missing}`);
+    }
+    log("recording the cases under mocks (manifests, bare plans, charts)");
+    // One at a time: each recording installs its own mocks.
+    const cases = [await appCase(work)];
+    for (const n of o.sizes) {
+        cases.push(await servicesCase(n, work));
+    }
+    log(`starting a KWOK cluster (${NODES.length} nodes)`);
+    const cluster = await startCluster({
+        name: `bench-${process.pid}`,
+        workDir: path.join(work, "cluster"),
+        toolchain,
+        nodes: NODES,
+    });
+    try {
+        const cli = await PulumiCli.create(toolchain, work, cluster.kubeconfig);
+        const b: Bench = {
+            cluster,
+            toolchain,
+            cli,
+            namespace: NAMESPACE,
+            helmEnv: helmEnv(work, cluster.kubeconfig),
+        };
+        const results: CaseResult[] = [];
+        for (const c of cases) {
+            log(`${c.name}: ${c.files.services} services, ${c.files.objects} objects`);
+            results.push(await measureCase(b, c, o.runs, c.name === "app"));
+        }
+        return results;
+    } finally {
+        await cluster.delete();
+    }
+}
+
+async function main(): Promise<number> {
+    const o = parseOptions(process.argv.slice(2));
+    log("preparing: the compiled program (bin/) and the benchmark's own build");
+    ensureCompiledProgram();
+    compileBench();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "orchestration-bench-e2e-"));
+    let cases: CaseResult[];
+    try {
+        cases = await measureAll(o, work);
+    } finally {
+        if (process.env.E2E_KEEP !== "1") fs.rmSync(work, { recursive: true, force: true });
+    }
+    const checks = checkBudgets(cases);
+    const cpus = os.cpus();
+    const info = {
+        date: new Date().toISOString(),
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model ?? "unknown",
+        node: process.version,
+        runs: o.runs,
+        load: { median: round(median(loadSamples)), max: round(Math.max(...loadSamples)) },
+    };
+    process.stdout.write(`${formatReport(info, cases, checks)}\n`);
+    const prettier = await import("prettier");
+    const json = JSON.stringify({ ...info, sizes: o.sizes.map(caseName), cases, budgets: checks });
+    const config = (await prettier.resolveConfig(o.out)) ?? {};
+    fs.writeFileSync(o.out, await prettier.format(json, { ...config, parser: "json" }));
+    process.stdout.write(`\nwrote ${path.relative(ROOT, o.out)}\n`);
+    const missed = checks.filter((c) => c.met === false);
+    if (missed.length > 0) {
+        process.stderr.write(
+            `\nbudget missed: ${missed.map((c) => `${c.name} is ${c.actual}, budget ${c.limit}`).join("; ")}\n`,
+        );
+        return 1;
+    }
+    return 0;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+        process.stderr.write(
+            `bench:e2e: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+        );
+        process.exit(2);
+    },
+);

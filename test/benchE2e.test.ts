@@ -1,0 +1,306 @@
+import { strict as assert } from "assert";
+import type { RecordedResource } from "../components/testing";
+import { barePlan, escapeHelm, helmChart, objectKey, urnKey } from "../bench/e2e/artifacts";
+import { caseName, checkBudgets, E2E_BUDGETS, rssPerServiceKb } from "../bench/e2e/budgets";
+import { deployed } from "../bench/e2e/cluster";
+import { formatReport, memoryTable, timesTable } from "../bench/e2e/format";
+import { CaseResult, ratio, summarize } from "../bench/e2e/results";
+
+/** The pure parts of `npm run bench:e2e`: what it deploys, its arithmetic, its budgets, its text. */
+
+const STACK = "urn:pulumi:bench::orchestration::";
+
+function recorded(
+    type: string,
+    name: string,
+    extra: Partial<RecordedResource> = {},
+): RecordedResource {
+    const kind = type.split(":").pop()!;
+    return {
+        type,
+        name,
+        inputs: { metadata: { name, namespace: kind === "Namespace" ? undefined : "apps" } },
+        secretInputs: [],
+        state: {},
+        custom: true,
+        protect: false,
+        ignoreChanges: [],
+        deleteBeforeReplace: false,
+        dependencies: [],
+        id: name,
+        ...extra,
+    };
+}
+
+const COMPONENT = `${STACK}orchestration:index:ScalableService::web`;
+const NS = recorded("kubernetes:core/v1:Namespace", "apps");
+const DEPLOYMENT = recorded("kubernetes:apps/v1:Deployment", "web", {
+    parent: COMPONENT,
+    ignoreChanges: ["spec.replicas"],
+    dependencies: [`${STACK}kubernetes:core/v1:Namespace::apps`],
+});
+const SERVICE = recorded("kubernetes:core/v1:Service", "web", {
+    parent: COMPONENT,
+    dependencies: [`${STACK}kubernetes:core/v1:Namespace::apps`],
+});
+const HPA = recorded("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web-hpa", {
+    parent: COMPONENT,
+    dependencies: [
+        `${STACK}orchestration:index:ScalableService$kubernetes:apps/v1:Deployment::web`,
+    ],
+});
+const COMPONENT_RESOURCE = recorded("orchestration:index:ScalableService", "web", {
+    custom: false,
+});
+const PROXY = recorded("kubernetes:apps/v1:Deployment", "proxy", {
+    dependencies: [COMPONENT],
+});
+
+describe("bench:e2e: the bare program's plan, from the mocked evaluation", function () {
+    const resources = [NS, COMPONENT_RESOURCE, DEPLOYMENT, SERVICE, HPA];
+
+    it("keys a URN by its own type (not its parents') and its name", function () {
+        assert.equal(
+            urnKey(`${STACK}orchestration:index:ScalableService$kubernetes:core/v1:Service::web`),
+            objectKey("kubernetes:core/v1:Service", "web"),
+        );
+    });
+
+    it("lists every Kubernetes object in registration order with its manifest file, dependencies and ignoreChanges", function () {
+        assert.deepEqual(barePlan(resources), [
+            {
+                key: "kubernetes:core/v1:Namespace::apps",
+                type: "kubernetes:core/v1:Namespace",
+                name: "apps",
+                file: "kubernetes/_cluster/namespace-apps.yaml",
+                dependsOn: [],
+                ignoreChanges: [],
+            },
+            {
+                key: "kubernetes:apps/v1:Deployment::web",
+                type: "kubernetes:apps/v1:Deployment",
+                name: "web",
+                file: "kubernetes/apps/deployment-web.yaml",
+                dependsOn: ["kubernetes:core/v1:Namespace::apps"],
+                ignoreChanges: ["spec.replicas"],
+            },
+            {
+                key: "kubernetes:core/v1:Service::web",
+                type: "kubernetes:core/v1:Service",
+                name: "web",
+                file: "kubernetes/apps/service-web.yaml",
+                dependsOn: ["kubernetes:core/v1:Namespace::apps"],
+                ignoreChanges: [],
+            },
+            {
+                key: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler::web-hpa",
+                type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+                name: "web-hpa",
+                file: "kubernetes/apps/horizontalpodautoscaler-web-hpa.yaml",
+                dependsOn: ["kubernetes:apps/v1:Deployment::web"],
+                ignoreChanges: [],
+            },
+        ]);
+    });
+
+    it("expands a dependency on a component to every object it parents", function () {
+        const plan = barePlan([...resources, PROXY]);
+        assert.deepEqual(plan.find((o) => o.name === "proxy")?.dependsOn, [
+            "kubernetes:apps/v1:Deployment::web",
+            "kubernetes:autoscaling/v2:HorizontalPodAutoscaler::web-hpa",
+            "kubernetes:core/v1:Service::web",
+        ]);
+    });
+
+    it("refuses an object whose manifest would carry a redacted secret", function () {
+        const secret = recorded("kubernetes:core/v1:Secret", "env", {
+            inputs: { metadata: { name: "env", namespace: "apps" }, data: { K: "djE=" } },
+            secretInputs: ["data"],
+        });
+        assert.throws(() => barePlan([secret]), /kubernetes:core\/v1:Secret::env has a secret/);
+    });
+});
+
+describe("bench:e2e: the Helm chart of the rendered manifests", function () {
+    const manifests = [
+        {
+            path: "kubernetes/_cluster/namespace-apps.yaml",
+            content: "kind: Namespace\nmetadata:\n  name: apps\n",
+        },
+        {
+            path: "kubernetes/apps/configmap-x.yaml",
+            content: "kind: ConfigMap\ndata:\n  t: '{{ x }}'\n",
+        },
+    ];
+
+    it("escapes the template engine's delimiters", function () {
+        assert.equal(escapeHelm("a {{ b }} c"), 'a {{ "{{" }} b }} c');
+    });
+
+    it("has Chart.yaml and one template per manifest, named by namespace and file, never starting with _", function () {
+        const chart = helmChart("bench", manifests);
+        assert.deepEqual(
+            chart.map((f) => f.path),
+            [
+                "Chart.yaml",
+                "templates/cluster-namespace-apps.yaml",
+                "templates/apps-configmap-x.yaml",
+            ],
+        );
+        assert.match(chart[0].content, /^apiVersion: v2\nname: bench\n/);
+        assert.match(chart[2].content, /\{\{ "\{\{" \}\} x \}\}/);
+    });
+});
+
+/** A case with the given medians (ms) and (b)'s peak RSS (KiB). */
+function caseOf(
+    name: string,
+    services: number,
+    medians: Record<string, number>,
+    rss?: { engine: number; program: number },
+): CaseResult {
+    const ways = Object.fromEntries(
+        Object.entries(medians).map(([w, m]) => [w, { medianMs: m, runsMs: [m] }]),
+    ) as CaseResult["ways"];
+    if (rss && ways.pulumi) {
+        ways.pulumi = { ...ways.pulumi, engineRssKb: rss.engine, programRssKb: rss.program };
+    }
+    return { name, services, objects: services * 6, ways };
+}
+
+describe("bench:e2e: figures and budgets", function () {
+    const app = caseOf("app", 3, { kubectl: 1500, pulumi: 4000, bare: 3800, preview: 1900 });
+    const small = caseOf(
+        caseName(10),
+        10,
+        { kubectl: 3000, pulumi: 8000 },
+        { engine: 100_000, program: 200_000 },
+    );
+    const large = caseOf(
+        caseName(50),
+        50,
+        { kubectl: 10_000, pulumi: 31_000 },
+        { engine: 140_000, program: 250_000 },
+    );
+
+    it("summarizes runs as medians, ignoring peaks that could not be read", function () {
+        const f = summarize([
+            { wallMs: 3000.4, engineRssKb: 0, programRssKb: 200 },
+            { wallMs: 1000, engineRssKb: 90 },
+            { wallMs: 2000, engineRssKb: 110, programRssKb: 300 },
+        ]);
+        assert.deepEqual(f, {
+            medianMs: 2000,
+            runsMs: [3000, 1000, 2000],
+            engineRssKb: 100,
+            programRssKb: 250,
+        });
+    });
+
+    it("divides two ways' medians, and says nothing when one is missing", function () {
+        assert.equal(ratio(app, "pulumi", "kubectl"), 2.67);
+        assert.equal(ratio(app, "helm", "kubectl"), undefined);
+    });
+
+    it("measures memory per service as the growth between the two sizes over the services added", function () {
+        assert.equal(rssPerServiceKb(small, large, "engineRssKb"), 1000);
+        assert.equal(rssPerServiceKb(small, large, "programRssKb"), 1250);
+    });
+
+    it("checks every budget and names the measured ratio of a miss", function () {
+        const checks = checkBudgets([app, small, large]);
+        assert.deepEqual(
+            checks.map((c) => [c.met, c.actual]),
+            [
+                [true, "2.67 (4.00 s vs 1.50 s)"],
+                [true, "1.05 (4.00 s vs 3.80 s)"],
+                [true, "1.90 s"],
+                [false, "3.1 (31.00 s vs 10.00 s)"],
+                [true, "1.02 MB"],
+                [true, "1.28 MB"],
+            ],
+        );
+        assert.match(checks[3].name, /^N=50: \(b\) pulumi up ÷ \(a\) kubectl/);
+        assert.equal(checks[3].limit, `<= ${E2E_BUDGETS.maxUpOverKubectl}`);
+    });
+
+    it("skips the budgets of cases it did not measure", function () {
+        const checks = checkBudgets([app]);
+        assert.deepEqual(
+            checks.map((c) => c.met),
+            [true, true, true, null, null, null],
+        );
+    });
+
+    it("misses the preview budget above 2 s", function () {
+        const slow = caseOf("app", 3, { preview: 2001 });
+        assert.equal(checkBudgets([slow])[2].met, false);
+    });
+});
+
+describe("bench:e2e: the report", function () {
+    const app = caseOf("app", 3, { kubectl: 1500, pulumi: 4000, bare: 3800 });
+    const n10 = caseOf(
+        "N=10",
+        10,
+        { kubectl: 3000, pulumi: 8000 },
+        { engine: 102_400, program: 204_800 },
+    );
+
+    it("has a row per case and a column per way measured, with both budgeted ratios", function () {
+        const lines = timesTable([app, n10]).split("\n");
+        assert.match(
+            lines[0],
+            /^case\s+services\s+objects\s+\(a\) kubectl apply \+ wait\s+\(b\) pulumi up\s+\(c\) pulumi up, bare\s+\(b\)÷\(a\)\s+\(b\)÷\(c\)$/,
+        );
+        assert.match(lines[1], /^app\s+3\s+18\s+1\.50 s\s+4\.00 s\s+3\.80 s\s+2\.67×\s+1\.05×$/);
+        assert.match(lines[2], /^N=10\s+10\s+60\s+3\.00 s\s+8\.00 s\s+—\s+2\.67×\s+—$/);
+    });
+
+    it("shows the engine's and the program's peak RSS in MB", function () {
+        assert.match(memoryTable([n10]).split("\n")[1], /^N=10\s+105 MB\s+210 MB\s+—\s+—$/);
+    });
+
+    it("warns when the machine was busy, and lists the budgets", function () {
+        const info = {
+            date: "d",
+            cpus: 2,
+            cpuModel: "m",
+            node: "v24",
+            runs: 3,
+            load: { median: 1, max: 3.5 },
+        };
+        const text = formatReport(info, [app], checkBudgets([app]));
+        assert.match(text, /WARNING: the machine was busy/);
+        assert.match(text, /Budgets:\n {2}ok {3}app: \(b\) pulumi up ÷ \(a\)/);
+        assert.match(text, /SKIP N=50/);
+    });
+});
+
+describe("bench:e2e: what way (a) waits for", function () {
+    const deployment = (ready: number) => ({
+        kind: "Deployment",
+        metadata: { name: "web", generation: 1 },
+        spec: { replicas: 2 },
+        status: {
+            observedGeneration: 1,
+            replicas: 2,
+            updatedReplicas: 2,
+            readyReplicas: ready,
+            conditions: [{ type: "Available", status: "True" }],
+        },
+    });
+    const service = { kind: "Service", metadata: { name: "web" } };
+    const slice = (ready: boolean) => ({
+        kind: "EndpointSlice",
+        metadata: { labels: { "kubernetes.io/service-name": "web" } },
+        endpoints: [{ conditions: { ready } }],
+    });
+
+    it("holds once every Deployment is rolled out and every Service has a ready endpoint", function () {
+        assert.equal(deployed([deployment(2), service, slice(true)]), true);
+        assert.equal(deployed([deployment(1), service, slice(true)]), false);
+        assert.equal(deployed([deployment(2), service, slice(false)]), false);
+        assert.equal(deployed([]), false);
+    });
+});
