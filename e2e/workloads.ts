@@ -85,6 +85,31 @@ export async function readyEndpoints(
         .flatMap((e) => e.addresses as string[]);
 }
 
+/**
+ * Waits until a Service's ready endpoints are exactly its Deployment's ready
+ * pods (by address), and returns them. The Services skip the provider's await,
+ * so the endpoint controller may lag the Deployment by a moment.
+ */
+export function waitEndpointsMatchPods(
+    kube: Kube,
+    namespace: string,
+    name: string,
+    timeoutMs = 30_000,
+): Promise<string[]> {
+    return waitFor(
+        `${namespace}/${name}'s endpoints to match its ready pods`,
+        async () => {
+            const w = await workload(kube, namespace, name);
+            const endpoints = (await readyEndpoints(kube, namespace, name)).sort();
+            const ips = w.readyPods.map((p) => p.status.podIP as string).sort();
+            return ips.length > 0 && JSON.stringify(endpoints) === JSON.stringify(ips)
+                ? endpoints
+                : undefined;
+        },
+        { timeoutMs },
+    );
+}
+
 /** The lowest and highest count of ready pods seen while a {@link watchReadyPods} ran. */
 export interface ReadyWatch {
     min: number;

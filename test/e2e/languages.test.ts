@@ -15,7 +15,7 @@ import { buildPluginDir } from "../../packaging/plugin";
 import { SDK_LANGUAGES, SDK_ROOT, staleSdkFiles } from "../../packaging/sdk";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { PulumiCli, StackRef } from "../../e2e/pulumi";
-import { readyEndpoints, workload } from "../../e2e/workloads";
+import { waitEndpointsMatchPods, workload } from "../../e2e/workloads";
 import { requireE2e } from "./fixture";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -159,10 +159,7 @@ describe("the component package from other languages, on a real control plane", 
                     w.readyPods.length >= MIN,
                     `${w.readyPods.length} ready pods right after up`,
                 );
-                assert.equal(
-                    (await readyEndpoints(kube, consumer.namespace, NAME)).length,
-                    w.readyPods.length,
-                );
+                await waitEndpointsMatchPods(kube, consumer.namespace, NAME);
                 const hpa = await kube.get("hpa", NAME, consumer.namespace);
                 assert.deepEqual(
                     [hpa.spec.scaleTargetRef.name, hpa.spec.minReplicas, hpa.spec.maxReplicas],

@@ -14,7 +14,7 @@ import { secondsSince, waitFor } from "../../e2e/proc";
 import { PulumiCli, StackRef } from "../../e2e/pulumi";
 import {
     podZones,
-    readyEndpoints,
+    waitEndpointsMatchPods,
     selectorOf,
     waitRolledOut,
     watchReadyPods,
@@ -82,7 +82,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
     it("deploys a ready ScalableService whose outputs name its Service", async function () {
         const w = await workload(kube, NAMESPACE, NAME);
         assert.ok(w.readyPods.length >= MIN, `${w.readyPods.length} ready pods right after up`);
-        assert.equal((await readyEndpoints(kube, NAMESPACE, NAME)).length, w.readyPods.length);
+        await waitEndpointsMatchPods(kube, NAMESPACE, NAME);
         const hpa = await kube.get("hpa", NAME, NAMESPACE);
         assert.equal(hpa.spec.scaleTargetRef.name, NAME);
         assert.deepEqual(await pulumi.outputs(stack), {
@@ -115,7 +115,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
             assert.equal(p.metadata.labels.team, "e2e");
             assert.equal(p.metadata.annotations["prometheus.io/scrape"], "true");
         }
-        assert.equal((await readyEndpoints(kube, NAMESPACE, NAME)).length, w.readyPods.length);
+        await waitEndpointsMatchPods(kube, NAMESPACE, NAME);
     });
 
     it("spreads the replicas over zones with the hard constraint the scheduler enforces", async function () {

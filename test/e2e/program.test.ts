@@ -15,7 +15,7 @@ import { secondsSince, waitFor } from "../../e2e/proc";
 import { PulumiCli, StackRef, summary } from "../../e2e/pulumi";
 import {
     podZones,
-    readyEndpoints,
+    waitEndpointsMatchPods,
     selectorOf,
     waitRolledOut,
     watchReadyPods,
@@ -117,18 +117,7 @@ describe("the program on a real control plane (pulumi up of the local platform)"
     it("gives every Service ready endpoints, exactly the ready pods' addresses", async function () {
         // The Services skip the provider's await, so allow the endpoint controller a moment.
         for (const name of DEPLOYMENTS) {
-            await waitFor(
-                `${name}'s endpoints to match its ready pods`,
-                async () => {
-                    const w = await workload(kube, NAMESPACE, name);
-                    const endpoints = (await readyEndpoints(kube, NAMESPACE, name)).sort();
-                    const ips = w.readyPods.map((p) => p.status.podIP as string).sort();
-                    return ips.length > 0 && JSON.stringify(endpoints) === JSON.stringify(ips)
-                        ? endpoints
-                        : undefined;
-                },
-                { timeoutMs: 30_000 },
-            );
+            await waitEndpointsMatchPods(kube, NAMESPACE, name);
         }
     });
 
