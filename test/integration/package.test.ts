@@ -48,11 +48,11 @@ describe("the packed package, installed into a fresh consumer project", function
         }
     });
 
-    it("holds only the library: compiled JavaScript, declarations, README, CHANGELOG, LICENSE and package.json", function () {
+    it("holds only the library: compiled JavaScript, declarations, the provider's schema, README, CHANGELOG, LICENSE and package.json", function () {
         const files = run("tar", ["-tzf", tarball], work).trim().split("\n").sort();
         const outside = files.filter(
             (f) =>
-                !/^package\/(lib\/.+\.(js|d\.ts)|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(
+                !/^package\/(lib\/.+\.(js|d\.ts)|lib\/provider\/schema\.json|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(
                     f,
                 ),
         );
@@ -62,6 +62,9 @@ describe("the packed package, installed into a fresh consumer project", function
             "package/lib/index.d.ts",
             "package/lib/eks.js",
             "package/lib/testing/index.js",
+            // The component package's provider, which the plugin runs (npm run plugin).
+            "package/lib/provider/main.js",
+            "package/lib/provider/schema.json",
             "package/CHANGELOG.md",
             "package/LICENSE",
         ]) {
