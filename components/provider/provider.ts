@@ -34,7 +34,7 @@ export class ComponentProvider implements pulumi.provider.Provider {
         }
         try {
             const { args, dependsOn } = await plainInputs(
-                `ScalableService ${name}`,
+                `ScalableService ${JSON.stringify(name)}`,
                 inputs,
                 SCALABLE_SERVICE_INPUT_FIELDS,
             );
