@@ -115,6 +115,24 @@ describe("the package schema, derived from the TypeScript declarations", () => {
             assert.equal(schema.version, PACKAGE.version);
         });
 
+        it("is the version the YAML example pins and the README installs, so a release bump can't leave them behind", () => {
+            const root = path.join(__dirname, "..");
+            const yaml = fs.readFileSync(
+                path.join(root, "examples", "yaml", "Pulumi.yaml"),
+                "utf8",
+            );
+            assert.deepEqual(
+                [...yaml.matchAll(/^\s+version: (\S+)$/gm)].map((m) => m[1]),
+                [PACKAGE.version],
+            );
+            const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+            const installs = [
+                ...readme.matchAll(/pulumi plugin install resource orchestration (\S+)/g),
+            ];
+            assert.ok(installs.length > 0, "the README shows no plugin install");
+            assert.deepEqual(new Set(installs.map((m) => m[1])), new Set([PACKAGE.version]));
+        });
+
         it("has every ScalableServiceArgs field except the excluded ones, with image and port required", () => {
             assert.deepEqual(service.requiredInputs, ["image", "port"]);
             assert.equal(Object.keys(service.inputProperties).length, 28);
