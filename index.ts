@@ -69,6 +69,18 @@ function localPlatform(cfg: StackConfig): Platform {
     };
 }
 
+/**
+ * Yields once to the event loop, so the Kubernetes provider's registration
+ * (queued by its constructor) goes out to the engine before the app's
+ * resources are built. The engine then starts the provider plugin, which
+ * reads the cluster's API discovery, while this process builds and registers
+ * the rest, instead of after it: about 0.2 s of every preview and up (README,
+ * "Deploy speed on a real engine").
+ */
+function providerRegistrationSent(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+}
+
 export = async (): Promise<Record<string, unknown>> => {
     // Compiled (bin/index.js): refuse a build older than the sources. Under
     // ts-node (tests, `typescript: true`) the sources are what runs.
@@ -93,6 +105,7 @@ export = async (): Promise<Record<string, unknown>> => {
         void pulumi.log.warn(`stack "${cfg.stack}": ${warning}`);
     }
     const platform = cfg.platform === "eks" ? await eksPlatform(cfg) : localPlatform(cfg);
+    await providerRegistrationSent();
     const app = deployApp(cfg.app, {
         provider: platform.provider,
         metricsServer: platform.metricsServer,

@@ -32,13 +32,17 @@ function freshModules(): void {
 /**
  * Runs index.ts for `stack` with `config` as the engine would pass it (see
  * `stackConfig`), and returns what it registered and its outputs or error.
+ * `beforeRun` sees the mocks and the fresh module state just before index.ts
+ * loads (a test's hook: it may wrap a module's export there).
  */
 export async function runProgram(
     stack: string,
     config: Record<string, unknown>,
+    beforeRun?: (mocks: ResourceRecorder) => void,
 ): Promise<ProgramRun> {
     const mocks = await installMocks({ project: "orchestration", stack, config });
     freshModules();
+    beforeRun?.(mocks);
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const program = require(path.join(PROJECT_ROOT, "index")) as () => Promise<

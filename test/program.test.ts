@@ -396,6 +396,31 @@ describe("the proxy's ALB Ingress (under mocks)", () => {
     });
 });
 
+describe("the program's registration order (under mocks)", () => {
+    it("sends the Kubernetes provider's registration before it builds the app, so the engine starts the plugin meanwhile", async () => {
+        const events: string[] = [];
+        const { error } = await runProgram("local", stackConfig("local"), (mocks) => {
+            const newResource = mocks.newResource.bind(mocks);
+            mocks.newResource = (args) => {
+                events.push(`registered ${args.type}::${args.name}`);
+                return newResource(args);
+            };
+            // The fresh module index.ts is about to load: count when it builds the app.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const app = require("../program/app") as typeof import("../program/app");
+            const deployApp = app.deployApp;
+            app.deployApp = (...args) => {
+                events.push("deployApp");
+                return deployApp(...args);
+            };
+        });
+        assert.equal(error, undefined);
+        const provider = events.indexOf(`registered ${K8S_PROVIDER}::local`);
+        assert.ok(provider >= 0, events.join("\n"));
+        assert.ok(provider < events.indexOf("deployApp"), events.join("\n"));
+    });
+});
+
 describe("the program rejects bad stack config before registering anything (under mocks)", () => {
     async function rejects(stack: string, config: Record<string, unknown>, ...fragments: string[]) {
         const { mocks, error } = await runProgram(stack, config);
