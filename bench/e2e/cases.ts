@@ -45,6 +45,8 @@ function project(name: string, module: string): string {
         "  name: nodejs",
         "  options:",
         "    typescript: false",
+        // As the program's Pulumi.yaml: the compile cache before the SDK loads.
+        `    nodeargs: --require ${path.join(BUILD_DIR, "program", "compileCache.js")}`,
         "",
     ].join("\n");
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);

@@ -71,7 +71,7 @@ recipe() {
     kwok | kwokctl) echo "sigs.k8s.io/kwok@$kwok_ver" ;;
     metrics-server) echo "sigs.k8s.io/metrics-server@$ms_ver" ;;
     pulumi) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces $pulumi_ldflags" ;;
-    pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags options=flags" ;;
+    pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags options=flags(typescript,nodeargs)" ;;
     pulumi-language-python) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
     pulumi-language-yaml) echo "github.com/pulumi/pulumi-yaml@$yaml_ver" ;;
     pulumi-language-go) echo "github.com/pulumi/pulumi/sdk/v3@$go_lang_ver $go_lang_ldflags" ;;
@@ -185,14 +185,18 @@ build_k8s_binary() { # name
 # doesn't know. Without the flag it runs every program in TypeScript mode, loading
 # the compiler and ts-node, even with `typescript: false`. This wrapper finds the
 # project's Pulumi.yaml above the program directory (the host's cwd) and passes
-# `typescript: false` on as the flag, as a current host would honour it.
+# `typescript: false` and `nodeargs` on as flags, as a current host honours them.
 host_options_wrapper() {
     cat <<'WRAPPER'
 #!/bin/sh
 dir=$PWD
 while [ "$dir" != / ] && [ ! -f "$dir/Pulumi.yaml" ]; do dir=$(dirname "$dir"); done
+nodeargs=$(sed -n 's/^[[:space:]][[:space:]]*nodeargs:[[:space:]]*//p' "$dir/Pulumi.yaml" 2>/dev/null | head -n 1)
+nodeargs=${nodeargs#[\"\']}
+nodeargs=${nodeargs%[\"\']}
+if [ -n "$nodeargs" ]; then set -- "-nodeargs=$nodeargs" "$@"; fi
 if grep -Eqs '^[[:space:]]+typescript:[[:space:]]*false[[:space:]]*$' "$dir/Pulumi.yaml"; then
-    exec "$0.bin" -typescript=false "$@"
+    set -- -typescript=false "$@"
 fi
 exec "$0.bin" "$@"
 WRAPPER

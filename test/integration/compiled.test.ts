@@ -6,6 +6,7 @@ import { installMocks, settleRegistrations, valueOf } from "../../components/tes
 import { STAMP_FILE } from "../../program/buildStamp";
 import { OPERATOR_CONFIG, stackConfig } from "../stacks";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 
 /**
  * The compiled program is what `pulumi up` runs (Pulumi.yaml's main is
@@ -56,6 +57,35 @@ describe("the compiled program (what pulumi up runs)", function () {
             fs.readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8"),
         );
         assert.equal(tsconfig.compilerOptions.outDir, "bin");
+    });
+
+    it("preloads the compile cache through Pulumi.yaml's nodeargs, a file the build emits beside main", function () {
+        const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+            main: string;
+            runtime: { options: { nodeargs: string } };
+        };
+        const [flag, preload, ...rest] = project.runtime.options.nodeargs.split(/\s+/);
+        assert.deepEqual([flag, rest], ["--require", []]);
+        // Node.js starts in the program's directory (main's: bin/, built here into OUT), so
+        // the path is relative to it.
+        assert.equal(path.dirname(project.main), "bin");
+        assert.ok(fs.existsSync(path.join(OUT, preload)), `${preload} is not in the build`);
+        // Run the way the language host runs the program: from main's directory, preloading it.
+        const status = execFileSync(
+            process.execPath,
+            [
+                "--require",
+                preload,
+                "-p",
+                "require('module').constants.compileCacheStatus.ALREADY_ENABLED === require('module').enableCompileCache().status",
+            ],
+            {
+                cwd: OUT,
+                encoding: "utf8",
+                env: { ...process.env, NODE_COMPILE_CACHE: path.join(OUT, ".compile-cache") },
+            },
+        );
+        assert.equal(status.trim(), "true");
     });
 
     it("stamps the build and evaluates the dev stack like the sources do", async function () {
