@@ -170,6 +170,13 @@ function caseOf(
 
 describe("bench:e2e: figures and budgets", function () {
     const app = caseOf("app", 3, { kubectl: 1500, pulumi: 4000, bare: 3800, preview: 1900 });
+    // Per service from N=1: engine 1000 KiB at both sizes (linear); program 1250 at N=10, 1500 at N=50.
+    const base = caseOf(
+        caseName(1),
+        1,
+        { kubectl: 1000, pulumi: 3000 },
+        { engine: 91_000, program: 188_750 },
+    );
     const small = caseOf(
         caseName(10),
         10,
@@ -180,7 +187,7 @@ describe("bench:e2e: figures and budgets", function () {
         caseName(50),
         50,
         { kubectl: 10_000, pulumi: 31_000 },
-        { engine: 140_000, program: 250_000 },
+        { engine: 140_000, program: 262_250 },
     );
 
     it("summarizes runs as medians, ignoring peaks that could not be read", function () {
@@ -202,13 +209,14 @@ describe("bench:e2e: figures and budgets", function () {
         assert.equal(ratio(app, "helm", "kubectl"), undefined);
     });
 
-    it("measures memory per service as the growth between the two sizes over the services added", function () {
+    it("measures memory per service as the growth between two sizes over the services added", function () {
         assert.equal(rssPerServiceKb(small, large, "engineRssKb"), 1000);
-        assert.equal(rssPerServiceKb(small, large, "programRssKb"), 1250);
+        assert.equal(rssPerServiceKb(base, small, "programRssKb"), 1250);
+        assert.equal(rssPerServiceKb(base, large, "programRssKb"), 1500);
     });
 
     it("checks every budget and names the measured ratio of a miss", function () {
-        const checks = checkBudgets([app, small, large]);
+        const checks = checkBudgets([app, base, small, large]);
         assert.deepEqual(
             checks.map((c) => [c.met, c.actual]),
             [
@@ -216,12 +224,22 @@ describe("bench:e2e: figures and budgets", function () {
                 [true, "1.05 (4.00 s vs 3.80 s)"],
                 [true, "1.90 s"],
                 [false, "3.1 (31.00 s vs 10.00 s)"],
-                [true, "1.02 MB"],
-                [true, "1.28 MB"],
+                [true, "1 (1.02 MB vs 1.02 MB per service)"],
+                [true, "1.2 (1.54 MB vs 1.28 MB per service)"],
             ],
         );
         assert.match(checks[3].name, /^N=50: \(b\) pulumi up ÷ \(a\) kubectl/);
         assert.equal(checks[3].limit, `<= ${E2E_BUDGETS.maxUpOverKubectl}`);
+        assert.match(checks[4].name, /engine peak RSS per service from N=1, at N=50 ÷ at N=10$/);
+    });
+
+    it("misses the memory budget when the cost per service grows with N (quadratic memory)", function () {
+        // RSS = 90 000 + 100·N² KiB: 1 100 per service to N=10, 5 100 to N=50.
+        const quadratic = (n: number) =>
+            caseOf(caseName(n), n, { pulumi: 1000 }, { engine: 90_000 + 100 * n * n, program: 1 });
+        const checks = checkBudgets([quadratic(1), quadratic(10), quadratic(50)]);
+        assert.equal(checks[4].met, false);
+        assert.match(checks[4].actual, /^4\.64 /);
     });
 
     it("skips the budgets of cases it did not measure", function () {

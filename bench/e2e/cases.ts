@@ -29,6 +29,8 @@ export interface Case {
     programConfig: Record<string, unknown>;
     bare: StackRef;
     bareConfig: Record<string, unknown>;
+    /** The floor program's stack (floorProgram.ts), for the app only: its no-change preview. */
+    floor?: StackRef;
     /** Resources in the program's stack (the stack resource included). */
     pulumiResources: number;
 }
@@ -85,6 +87,7 @@ export async function appCase(work: string): Promise<Case> {
         program: stackRef(PROJECT_ROOT, "bench-app", work),
         programConfig: { ...shipped.config, ...E2E_SETTINGS },
         ...bareStack("bench-app", files, work),
+        floor: stackRef(project("orchestration-bench-floor", "floorProgram"), "bench-floor", work),
         pulumiResources: recorded.length + 1,
     };
 }

@@ -12,6 +12,8 @@ export const WAYS = [
     "bare",
     "helm",
     "preview",
+    "previewBare",
+    "previewFloor",
     "upNoChange",
     "destroy",
 ] as const;
@@ -26,6 +28,8 @@ export const WAY_LABELS: Record<Way, string> = {
     bare: "(c) pulumi up, bare",
     helm: "(d) helm install --wait",
     preview: "preview, no change",
+    previewBare: "preview, no change, bare",
+    previewFloor: "preview, no change, floor",
     upNoChange: "up, no change",
     destroy: "pulumi destroy",
 };

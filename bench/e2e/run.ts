@@ -7,12 +7,12 @@ import { findToolchain } from "../../e2e/toolchain";
 import { compileBench, ensureCompiledProgram } from "../build";
 import { ROOT } from "../common";
 import { median, ms, round } from "../report";
-import { caseName, checkBudgets } from "./budgets";
+import { caseName, checkBudgets, E2E_BUDGETS } from "./budgets";
 import { appCase, Case, NAMESPACE, servicesCase } from "./cases";
 import { formatReport } from "./format";
 import { loadSamples } from "./measure";
 import { CaseResult, Sample, summarize, Way } from "./results";
-import { Bench, helmEnv, viaHelm, viaKubectl, viaPulumi } from "./ways";
+import { Bench, helmEnv, viaFloor, viaHelm, viaKubectl, viaPulumi } from "./ways";
 
 /**
  * `npm run bench:e2e`: issue 12's benchmark on a real engine and a real
@@ -22,7 +22,8 @@ import { Bench, helmEnv, viaHelm, viaKubectl, viaPulumi } from "./ways";
  * order; it reports medians, prints a table, writes bench/e2e-results.json,
  * and exits 1 when a budget is missed (2 when it could not run).
  *
- * Options: --runs <n> (default 3), --sizes <n,n> (default 10,50),
+ * Options: --runs <n> (default 3), --sizes <n,...> (default 1,10,50: the
+ * memory budget's three sizes),
  * --out <file> (default bench/e2e-results.json).
  */
 
@@ -35,7 +36,7 @@ interface Options {
 function parseOptions(argv: string[]): Options {
     const o: Options = {
         runs: 3,
-        sizes: [10, 50],
+        sizes: [E2E_BUDGETS.baseN, E2E_BUDGETS.smallN, E2E_BUDGETS.largeN],
         out: path.join(ROOT, "bench", "e2e-results.json"),
     };
     for (let i = 0; i < argv.length; i += 2) {
@@ -67,27 +68,26 @@ const NODES: NodeShape[] = Array.from({ length: 6 }, (_, i) => ({
 type Step = (b: Bench, c: Case) => Promise<Partial<Record<Way, Sample>>>;
 
 /** Measures one case: every way, `runs` times, in an order that rotates each run. */
-async function measureCase(
-    b: Bench,
-    c: Case,
-    runs: number,
-    withHelm: boolean,
-): Promise<CaseResult> {
+async function measureCase(b: Bench, c: Case, runs: number): Promise<CaseResult> {
     await b.cli.init(c.program, c.programConfig);
     await b.cli.init(c.bare, c.bareConfig);
+    const { floor } = c;
+    if (floor) {
+        await b.cli.init(floor, { "bench:namespace": b.namespace });
+    }
+    // The app's case also times the bare objects' preview and the floor's.
+    const app = c.name === "app";
     const steps: [string, Step][] = [
         ["kubectl", async (x, k) => ({ kubectl: await viaKubectl(x, k.files) })],
         ["pulumi", (x, k) => viaPulumi(x, k.program, "pulumi", true)],
-        ["bare", (x, k) => viaPulumi(x, k.bare, "bare", false)],
-        ...(withHelm
-            ? [
-                  ["helm", async (x: Bench, k: Case) => ({ helm: await viaHelm(x, k.files) })] as [
-                      string,
-                      Step,
-                  ],
-              ]
-            : []),
+        ["bare", (x, k) => viaPulumi(x, k.bare, "bare", app)],
     ];
+    if (app) {
+        steps.push(["helm", async (x, k) => ({ helm: await viaHelm(x, k.files) })]);
+    }
+    if (floor) {
+        steps.push(["floor", async (x) => ({ previewFloor: await viaFloor(x, floor) })]);
+    }
     const samples: Partial<Record<Way, Sample[]>> = {};
     for (let run = 0; run < runs; run++) {
         const order = [...steps.slice(run % steps.length), ...steps.slice(0, run % steps.length)];
@@ -144,7 +144,7 @@ async function measureAll(o: Options, work: string): Promise<CaseResult[]> {
         const results: CaseResult[] = [];
         for (const c of cases) {
             log(`${c.name}: ${c.files.services} services, ${c.files.objects} objects`);
-            results.push(await measureCase(b, c, o.runs, c.name === "app"));
+            results.push(await measureCase(b, c, o.runs));
         }
         return results;
     } finally {

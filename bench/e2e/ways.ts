@@ -64,8 +64,9 @@ async function pulumi(b: Bench, s: StackRef, args: string[]): Promise<Sample> {
 
 /**
  * (b) or (c): `pulumi up` of the stack; with `noChange`, then a no-change
- * preview and a no-change up (each failing if anything would change); then
- * `pulumi destroy`. Returns a sample per operation, `up` under `as`.
+ * preview (each failing if anything would change), and for (b) a no-change
+ * up; then `pulumi destroy`. Returns a sample per operation: `up` under `as`,
+ * the preview as `preview` for (b) and `previewBare` for (c).
  */
 export async function viaPulumi(
     b: Bench,
@@ -76,7 +77,10 @@ export async function viaPulumi(
     const samples: Partial<Record<Way, Sample>> = {};
     samples[as] = await pulumi(b, s, ["up", "--yes", "--skip-preview"]);
     if (noChange) {
-        samples.preview = await pulumi(b, s, ["preview", "--expect-no-changes"]);
+        const preview = await pulumi(b, s, ["preview", "--expect-no-changes"]);
+        samples[as === "pulumi" ? "preview" : "previewBare"] = preview;
+    }
+    if (noChange && as === "pulumi") {
         samples.upNoChange = await pulumi(b, s, [
             "up",
             "--yes",
@@ -90,6 +94,15 @@ export async function viaPulumi(
     }
     await waitNamespaceGone(b.cluster.kube, b.namespace);
     return samples;
+}
+
+/** The floor (floorProgram.ts): `pulumi up`, then the measured no-change preview, then destroy. */
+export async function viaFloor(b: Bench, s: StackRef): Promise<Sample> {
+    await pulumi(b, s, ["up", "--yes", "--skip-preview"]);
+    const preview = await pulumi(b, s, ["preview", "--expect-no-changes"]);
+    await pulumi(b, s, ["destroy", "--yes", "--skip-preview"]);
+    await waitNamespaceGone(b.cluster.kube, b.namespace);
+    return preview;
 }
 
 /** The helm environment for a work directory: kubeconfig and isolated helm directories. */
