@@ -285,10 +285,12 @@ describe("bench:e2e: the report", function () {
             cpus: 2,
             cpuModel: "m",
             node: "v24",
+            appRuns: 5,
             runs: 3,
             load: { median: 1, max: 3.5 },
         };
         const text = formatReport(info, [app], checkBudgets([app]));
+        assert.match(text, /medians of 5 runs \(the app\) and 3 \(N services\)/);
         assert.match(text, /WARNING: the machine was busy/);
         assert.match(text, /Budgets:\n {2}ok {3}app: \(b\) pulumi up ÷ \(a\)/);
         assert.match(text, /SKIP N=50/);

@@ -9,6 +9,8 @@ export interface RunInfo {
     cpus: number;
     cpuModel: string;
     node: string;
+    /** Runs of the app's case, and of each N case. */
+    appRuns: number;
     runs: number;
     load: { median: number; max: number };
 }
@@ -58,7 +60,7 @@ export function formatReport(
 ): string {
     const busy = info.load.max > info.cpus;
     return [
-        `npm run bench:e2e: ${info.date}, ${info.cpus} × ${info.cpuModel}, Node ${info.node}; median of ${info.runs} runs, each command a fresh process; load average ${info.load.median} (max ${info.load.max})`,
+        `npm run bench:e2e: ${info.date}, ${info.cpus} × ${info.cpuModel}, Node ${info.node}; medians of ${info.appRuns} runs (the app) and ${info.runs} (N services), each command a fresh process; load average ${info.load.median} (max ${info.load.max})`,
         ...(busy
             ? [
                   `WARNING: the machine was busy (load average up to ${info.load.max} on ${info.cpus} CPUs): other processes inflated the wall times.`,
