@@ -22,7 +22,7 @@ import { Bench, helmEnv, viaFloor, viaHelm, viaKubectl, viaPulumi } from "./ways
  * order; it reports medians, prints a table, writes bench/e2e-results.json,
  * and exits 1 when a budget is missed (2 when it could not run).
  *
- * Options: --app-runs <n> (default 5: the app carries the tight budgets, and
+ * Options: --app-runs <n> (default 7: the app carries the tight budgets, and
  * its runs are short), --runs <n> (default 3, the N cases), --sizes <n,...>
  * (default 1,10,50: the memory budget's three sizes),
  * --out <file> (default bench/e2e-results.json).
@@ -37,7 +37,7 @@ interface Options {
 
 function parseOptions(argv: string[]): Options {
     const o: Options = {
-        appRuns: 5,
+        appRuns: 7,
         runs: 3,
         sizes: [E2E_BUDGETS.baseN, E2E_BUDGETS.smallN, E2E_BUDGETS.largeN],
         out: path.join(ROOT, "bench", "e2e-results.json"),
