@@ -1,4 +1,8 @@
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { NODE_ADDRESS, NODE_CAPACITY, nodeObjects } from "../e2e/cluster";
 import { matches } from "../e2e/kube";
 import { summary } from "../e2e/pulumi";
@@ -67,5 +71,69 @@ describe("e2e harness (pure)", () => {
     it("matches equality label selectors", () => {
         assert.ok(matches({ a: "1", b: "2" }, "a=1,b=2"));
         assert.ok(!matches({ a: "1" }, "a=1,b=2"));
+    });
+});
+
+/**
+ * The toolchain's wrapper around the v3.68 Node.js language host
+ * (e2e/toolchain/build.sh): it must pass Pulumi.yaml's `typescript: false`
+ * and `nodeargs` on as flags, as a current host honours them, or the e2e
+ * suite and bench:e2e run the program unlike a user's CLI would.
+ */
+describe("e2e toolchain: the Node.js host's options wrapper", () => {
+    const script = fs.readFileSync(
+        path.join(__dirname, "..", "e2e", "toolchain", "build.sh"),
+        "utf8",
+    );
+    const wrapper = /cat <<'WRAPPER'\n([\s\S]*?)\nWRAPPER\n/.exec(script)?.[1];
+    let dir: string;
+
+    before(() => {
+        assert.ok(wrapper, "build.sh has no WRAPPER heredoc");
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "host-wrapper-"));
+        fs.writeFileSync(path.join(dir, "host"), `${wrapper}\n`, { mode: 0o755 });
+        // Stands in for the real host: prints each argument on a line.
+        fs.writeFileSync(
+            path.join(dir, "host.bin"),
+            '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n',
+            {
+                mode: 0o755,
+            },
+        );
+        fs.mkdirSync(path.join(dir, "project", "bin"), { recursive: true });
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** The arguments the host gets when the wrapper starts in the program's directory. */
+    function hostArgs(options: string): string[] {
+        const yaml = `name: p\nmain: bin/index.js\nruntime:\n  name: nodejs\n  options:\n${options}`;
+        fs.writeFileSync(path.join(dir, "project", "Pulumi.yaml"), yaml);
+        const out = execFileSync(path.join(dir, "host"), ["127.0.0.1:1234"], {
+            cwd: path.join(dir, "project", "bin"),
+            encoding: "utf8",
+        });
+        return out.trimEnd().split("\n");
+    }
+
+    it("passes typescript: false and nodeargs from the Pulumi.yaml above the program directory", () => {
+        assert.deepEqual(
+            hostArgs("    typescript: false\n    nodeargs: --require ./program/compileCache.js\n"),
+            [
+                "-typescript=false",
+                "-nodeargs=--require ./program/compileCache.js",
+                "127.0.0.1:1234",
+            ],
+        );
+    });
+
+    it("takes a quoted nodeargs value without its quotes", () => {
+        assert.deepEqual(hostArgs('    nodeargs: "--max-old-space-size=512"\n'), [
+            "-nodeargs=--max-old-space-size=512",
+            "127.0.0.1:1234",
+        ]);
+    });
+
+    it("passes nothing when Pulumi.yaml sets neither", () => {
+        assert.deepEqual(hostArgs("    packagemanager: npm\n"), ["127.0.0.1:1234"]);
     });
 });
