@@ -133,6 +133,13 @@ describe("e2e toolchain: the Node.js host's options wrapper", () => {
         ]);
     });
 
+    it("keeps a quote that does not wrap the whole value", () => {
+        assert.deepEqual(hostArgs('    nodeargs: --require "./a b.js"\n'), [
+            '-nodeargs=--require "./a b.js"',
+            "127.0.0.1:1234",
+        ]);
+    });
+
     it("passes nothing when Pulumi.yaml sets neither", () => {
         assert.deepEqual(hostArgs("    packagemanager: npm\n"), ["127.0.0.1:1234"]);
     });

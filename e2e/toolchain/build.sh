@@ -63,6 +63,27 @@ k8s_staging_modules="api apiextensions-apiserver apimachinery apiserver cli-runt
  kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics mount-utils
  pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
 
+# The v3.68.0 host reads Pulumi.yaml's runtime options from flags; the CLI
+# (since about v3.100) passes them in the Run request instead, which this host
+# doesn't know. Without the flag it runs every program in TypeScript mode, loading
+# the compiler and ts-node, even with `typescript: false`. This wrapper finds the
+# project's Pulumi.yaml above the program directory (the host's cwd) and passes
+# `typescript: false` and `nodeargs` on as flags, as a current host honours them.
+host_options_wrapper() {
+    cat <<'WRAPPER'
+#!/bin/sh
+dir=$PWD
+while [ "$dir" != / ] && [ ! -f "$dir/Pulumi.yaml" ]; do dir=$(dirname "$dir"); done
+nodeargs=$(sed -n 's/^[[:space:]][[:space:]]*nodeargs:[[:space:]]*//p' "$dir/Pulumi.yaml" 2>/dev/null | head -n 1)
+case $nodeargs in \"*\" | \'*\') nodeargs=${nodeargs#?}; nodeargs=${nodeargs%?} ;; esac
+if [ -n "$nodeargs" ]; then set -- "-nodeargs=$nodeargs" "$@"; fi
+if grep -Eqs '^[[:space:]]+typescript:[[:space:]]*false[[:space:]]*$' "$dir/Pulumi.yaml"; then
+    set -- -typescript=false "$@"
+fi
+exec "$0.bin" "$@"
+WRAPPER
+}
+
 # name|recipe: what decides each binary. A binary whose stamp differs is rebuilt.
 recipe() {
     case "$1" in
@@ -71,7 +92,7 @@ recipe() {
     kwok | kwokctl) echo "sigs.k8s.io/kwok@$kwok_ver" ;;
     metrics-server) echo "sigs.k8s.io/metrics-server@$ms_ver" ;;
     pulumi) echo "github.com/pulumi/pulumi/pkg/v3@$pulumi_ver $pulumi_replaces $pulumi_ldflags" ;;
-    pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags options=flags(typescript,nodeargs)" ;;
+    pulumi-language-nodejs) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags wrapper=$(host_options_wrapper | sha256sum | cut -c1-16)" ;;
     pulumi-language-python) echo "github.com/pulumi/pulumi/sdk/v3@$lang_ver $lang_ldflags" ;;
     pulumi-language-yaml) echo "github.com/pulumi/pulumi-yaml@$yaml_ver" ;;
     pulumi-language-go) echo "github.com/pulumi/pulumi/sdk/v3@$go_lang_ver $go_lang_ldflags" ;;
@@ -178,28 +199,6 @@ build_k8s_binary() { # name
     [ "$(cat "$src/kubernetes/.recipe" 2>/dev/null)" = "$(recipe kubectl)" ] || build_kubernetes
     cd "$src/kubernetes"
     go build "${build_flags[@]}" -ldflags "-s -w $k8s_ldflags" -o "$bin/$1" "k8s.io/kubernetes/cmd/$1"
-}
-
-# The v3.68.0 host reads Pulumi.yaml's runtime options from flags; the CLI
-# (since about v3.100) passes them in the Run request instead, which this host
-# doesn't know. Without the flag it runs every program in TypeScript mode, loading
-# the compiler and ts-node, even with `typescript: false`. This wrapper finds the
-# project's Pulumi.yaml above the program directory (the host's cwd) and passes
-# `typescript: false` and `nodeargs` on as flags, as a current host honours them.
-host_options_wrapper() {
-    cat <<'WRAPPER'
-#!/bin/sh
-dir=$PWD
-while [ "$dir" != / ] && [ ! -f "$dir/Pulumi.yaml" ]; do dir=$(dirname "$dir"); done
-nodeargs=$(sed -n 's/^[[:space:]][[:space:]]*nodeargs:[[:space:]]*//p' "$dir/Pulumi.yaml" 2>/dev/null | head -n 1)
-nodeargs=${nodeargs#[\"\']}
-nodeargs=${nodeargs%[\"\']}
-if [ -n "$nodeargs" ]; then set -- "-nodeargs=$nodeargs" "$@"; fi
-if grep -Eqs '^[[:space:]]+typescript:[[:space:]]*false[[:space:]]*$' "$dir/Pulumi.yaml"; then
-    set -- -typescript=false "$@"
-fi
-exec "$0.bin" "$@"
-WRAPPER
 }
 
 build_one() { # name
