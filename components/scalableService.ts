@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableServiceArgs } from "./scalableServiceArgs";
-import { resolveScalableService } from "./scalableServiceConfig";
+import { ResolvedService, resolveScalableService } from "./scalableServiceConfig";
 import { buildEnvSecretData, envSecretChecksum, needsEnvSecret } from "./scalableServiceEnv";
 import { buildIngressMetadata, buildIngressSpec } from "./scalableServiceIngress";
 import {
@@ -17,6 +17,8 @@ import {
     clusterUrl,
     PodWiring,
 } from "./scalableServiceSpecs";
+
+import Input = k8s.types.input;
 
 /** The component's type token. */
 export const SCALABLE_SERVICE_TYPE = "orchestration:index:ScalableService";
@@ -69,123 +71,25 @@ export class ScalableService extends pulumi.ComponentResource {
             void pulumi.log.warn(warning, this);
         }
 
-        const metadata = buildMetadata(resolved);
         // Children don't inherit the component's dependsOn; forward it, so a
         // user's `dependsOn` holds back every object this component creates.
-        const parent: pulumi.CustomResourceOptions = { parent: this, dependsOn: opts?.dependsOn };
-
-        if (resolved.serviceAccount.create) {
-            this.serviceAccount = new k8s.core.v1.ServiceAccount(
-                `${name}-sa`,
-                {
-                    metadata: buildServiceAccountMetadata(resolved),
-                    automountServiceAccountToken: false,
-                },
-                parent,
-            );
-        }
-        if (resolved.config) {
-            this.configMap = new k8s.core.v1.ConfigMap(
-                `${name}-config`,
-                {
-                    metadata: { ...metadata, name: resolved.config.configMapName },
-                    data: resolved.config.files,
-                },
-                parent,
-            );
-        }
-
-        let wiring: PodWiring = {};
-        if (needsEnvSecret(resolved.env)) {
-            // Auto-named: the provider replaces a Secret whose data changes, and a
-            // new name makes that a create-before-delete with no gap for new pods.
-            const data = buildEnvSecretData(resolved.env);
-            this.envSecret = new k8s.core.v1.Secret(
-                `${name}-env`,
-                {
-                    metadata: { namespace: metadata.namespace, labels: metadata.labels },
-                    type: "Opaque",
-                    data,
-                },
-                parent,
-            );
-            wiring = {
-                envSecretName: this.envSecret.metadata.name,
-                envSecretChecksum: pulumi.secret(
-                    pulumi
-                        .all([this.envSecret.metadata.uid, data])
-                        .apply(([uid, d]) => envSecretChecksum(uid, d)),
-                ),
-            };
-        }
-
-        const podDependencies: pulumi.Resource[] = [
-            this.serviceAccount,
-            this.configMap,
-            this.envSecret,
-        ].filter((r) => r !== undefined);
-        this.deployment = new k8s.apps.v1.Deployment(
+        const child: ChildInputs = {
             name,
-            {
-                metadata: { ...metadata, annotations: { ...DEPLOYMENT_ANNOTATIONS } },
-                spec: buildDeploymentSpec(resolved, wiring),
-            },
-            {
-                parent: this,
-                dependsOn: withDependencies(opts?.dependsOn, podDependencies),
-                // With an HPA, spec.replicas is declared at creation only: the provider then
-                // leaves the field to the HPA controller, so no `up` resets or fights its count.
-                ignoreChanges: resolved.scaling.kind === "hpa" ? ["spec.replicas"] : [],
-            },
-        );
-        this.service = new k8s.core.v1.Service(
-            name,
-            { metadata: buildServiceMetadata(resolved), spec: buildServiceSpec(resolved) },
-            parent,
-        );
+            resolved,
+            metadata: buildMetadata(resolved),
+            dependsOn: opts?.dependsOn,
+        };
 
-        const hpaSpec = buildHpaSpec(resolved, this.deployment.metadata.name);
-        if (hpaSpec) {
-            const metricsDependencies = args.autoscaling ? (args.autoscaling.dependsOn ?? []) : [];
-            this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-                `${name}-hpa`,
-                { metadata, spec: hpaSpec },
-                { parent: this, dependsOn: withDependencies(opts?.dependsOn, metricsDependencies) },
-            );
-        }
-        const pdbSpec = buildPdbSpec(resolved);
-        if (pdbSpec) {
-            this.pdb = new k8s.policy.v1.PodDisruptionBudget(
-                `${name}-pdb`,
-                { metadata, spec: pdbSpec },
-                parent,
-            );
-        }
-
-        const networkPolicySpec = buildNetworkPolicySpec(resolved);
-        if (networkPolicySpec) {
-            this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
-                `${name}-netpol`,
-                { metadata, spec: networkPolicySpec },
-                parent,
-            );
-        }
-
-        if (resolved.ingress) {
-            this.ingress = new k8s.networking.v1.Ingress(
-                `${name}-ingress`,
-                {
-                    metadata: buildIngressMetadata(resolved.ingress, metadata),
-                    spec: buildIngressSpec(
-                        resolved.ingress,
-                        resolved.serviceName,
-                        resolved.servicePort,
-                    ),
-                },
-                // Pulumi's readiness check for an Ingress looks up the Service it routes to.
-                { parent: this, dependsOn: withDependencies(opts?.dependsOn, [this.service]) },
-            );
-        }
+        const prerequisites = createPodPrerequisites(this, child);
+        this.serviceAccount = prerequisites.serviceAccount;
+        this.configMap = prerequisites.configMap;
+        this.envSecret = prerequisites.envSecret;
+        this.deployment = createDeployment(this, child, prerequisites);
+        this.service = createService(this, child);
+        this.hpa = createHpa(this, child, this.deployment, args.autoscaling);
+        this.pdb = createPdb(this, child);
+        this.networkPolicy = createNetworkPolicy(this, child);
+        this.ingress = createIngress(this, child, this.service);
 
         this.serviceName = this.service.metadata.name;
         this.url = pulumi
@@ -193,6 +97,192 @@ export class ScalableService extends pulumi.ComponentResource {
             .apply(([svcName, namespace]) => clusterUrl(svcName, namespace, resolved.servicePort));
         this.registerOutputs({ serviceName: this.serviceName, url: this.url });
     }
+}
+
+/** What every child of one component is built from, besides the component itself. */
+interface ChildInputs {
+    /** The component's name; each child's name derives from it. */
+    name: string;
+    resolved: ResolvedService;
+    /** The namespace and labels every child shares. */
+    metadata: Input.meta.v1.ObjectMeta;
+    /** The component's own `dependsOn`, forwarded to every child. */
+    dependsOn: pulumi.ResourceOptions["dependsOn"];
+}
+
+/** The objects the pods need before they start, and how the pod template refers to them. */
+interface PodPrerequisites {
+    serviceAccount?: k8s.core.v1.ServiceAccount;
+    configMap?: k8s.core.v1.ConfigMap;
+    envSecret?: k8s.core.v1.Secret;
+    wiring: PodWiring;
+}
+
+/** The ServiceAccount, the ConfigMap and the env Secret, each only when the service needs it. */
+function createPodPrerequisites(parent: pulumi.Resource, child: ChildInputs): PodPrerequisites {
+    const { name, resolved, metadata } = child;
+    const opts: pulumi.CustomResourceOptions = { parent, dependsOn: child.dependsOn };
+    let serviceAccount: k8s.core.v1.ServiceAccount | undefined;
+    if (resolved.serviceAccount.create) {
+        serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-sa`,
+            {
+                metadata: buildServiceAccountMetadata(resolved),
+                automountServiceAccountToken: false,
+            },
+            opts,
+        );
+    }
+    let configMap: k8s.core.v1.ConfigMap | undefined;
+    if (resolved.config) {
+        configMap = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            {
+                metadata: { ...metadata, name: resolved.config.configMapName },
+                data: resolved.config.files,
+            },
+            opts,
+        );
+    }
+    const env = needsEnvSecret(resolved.env) ? createEnvSecret(child, opts) : undefined;
+    return { serviceAccount, configMap, envSecret: env?.secret, wiring: env?.wiring ?? {} };
+}
+
+/** The Secret holding the secret env values, and the pod wiring that reads and checksums it. */
+function createEnvSecret(
+    child: ChildInputs,
+    opts: pulumi.CustomResourceOptions,
+): { secret: k8s.core.v1.Secret; wiring: PodWiring } {
+    const { name, resolved, metadata } = child;
+    // Auto-named: the provider replaces a Secret whose data changes, and a
+    // new name makes that a create-before-delete with no gap for new pods.
+    const data = buildEnvSecretData(resolved.env);
+    const secret = new k8s.core.v1.Secret(
+        `${name}-env`,
+        {
+            metadata: { namespace: metadata.namespace, labels: metadata.labels },
+            type: "Opaque",
+            data,
+        },
+        opts,
+    );
+    const wiring: PodWiring = {
+        envSecretName: secret.metadata.name,
+        envSecretChecksum: pulumi.secret(
+            pulumi.all([secret.metadata.uid, data]).apply(([uid, d]) => envSecretChecksum(uid, d)),
+        ),
+    };
+    return { secret, wiring };
+}
+
+/** The Deployment, after its prerequisites; with an HPA it leaves `spec.replicas` alone after creation. */
+function createDeployment(
+    parent: pulumi.Resource,
+    child: ChildInputs,
+    prerequisites: PodPrerequisites,
+): k8s.apps.v1.Deployment {
+    const { name, resolved, metadata } = child;
+    const podDependencies: pulumi.Resource[] = [
+        prerequisites.serviceAccount,
+        prerequisites.configMap,
+        prerequisites.envSecret,
+    ].filter((r) => r !== undefined);
+    return new k8s.apps.v1.Deployment(
+        name,
+        {
+            metadata: { ...metadata, annotations: { ...DEPLOYMENT_ANNOTATIONS } },
+            spec: buildDeploymentSpec(resolved, prerequisites.wiring),
+        },
+        {
+            parent,
+            dependsOn: withDependencies(child.dependsOn, podDependencies),
+            // With an HPA, spec.replicas is declared at creation only: the provider then
+            // leaves the field to the HPA controller, so no `up` resets or fights its count.
+            ignoreChanges: resolved.scaling.kind === "hpa" ? ["spec.replicas"] : [],
+        },
+    );
+}
+
+/** The Service, named `serviceName`, that selects the pods. */
+function createService(parent: pulumi.Resource, child: ChildInputs): k8s.core.v1.Service {
+    const { name, resolved } = child;
+    return new k8s.core.v1.Service(
+        name,
+        { metadata: buildServiceMetadata(resolved), spec: buildServiceSpec(resolved) },
+        { parent, dependsOn: child.dependsOn },
+    );
+}
+
+/** The HPA on the Deployment, after `autoscaling.dependsOn`; undefined without autoscaling. */
+function createHpa(
+    parent: pulumi.Resource,
+    child: ChildInputs,
+    deployment: k8s.apps.v1.Deployment,
+    autoscaling: ScalableServiceArgs["autoscaling"],
+): k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined {
+    const hpaSpec = buildHpaSpec(child.resolved, deployment.metadata.name);
+    if (!hpaSpec) {
+        return undefined;
+    }
+    const metricsDependencies = autoscaling ? (autoscaling.dependsOn ?? []) : [];
+    return new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${child.name}-hpa`,
+        { metadata: child.metadata, spec: hpaSpec },
+        { parent, dependsOn: withDependencies(child.dependsOn, metricsDependencies) },
+    );
+}
+
+/** The PodDisruptionBudget; undefined when the service may run a single replica. */
+function createPdb(
+    parent: pulumi.Resource,
+    child: ChildInputs,
+): k8s.policy.v1.PodDisruptionBudget | undefined {
+    const pdbSpec = buildPdbSpec(child.resolved);
+    if (!pdbSpec) {
+        return undefined;
+    }
+    return new k8s.policy.v1.PodDisruptionBudget(
+        `${child.name}-pdb`,
+        { metadata: child.metadata, spec: pdbSpec },
+        { parent, dependsOn: child.dependsOn },
+    );
+}
+
+/** The NetworkPolicy that isolates the pods; undefined when `networkPolicy` is false. */
+function createNetworkPolicy(
+    parent: pulumi.Resource,
+    child: ChildInputs,
+): k8s.networking.v1.NetworkPolicy | undefined {
+    const networkPolicySpec = buildNetworkPolicySpec(child.resolved);
+    if (!networkPolicySpec) {
+        return undefined;
+    }
+    return new k8s.networking.v1.NetworkPolicy(
+        `${child.name}-netpol`,
+        { metadata: child.metadata, spec: networkPolicySpec },
+        { parent, dependsOn: child.dependsOn },
+    );
+}
+
+/** The Ingress to the Service, after the Service; undefined without `ingress`. */
+function createIngress(
+    parent: pulumi.Resource,
+    child: ChildInputs,
+    service: k8s.core.v1.Service,
+): k8s.networking.v1.Ingress | undefined {
+    const { name, resolved, metadata } = child;
+    if (!resolved.ingress) {
+        return undefined;
+    }
+    return new k8s.networking.v1.Ingress(
+        `${name}-ingress`,
+        {
+            metadata: buildIngressMetadata(resolved.ingress, metadata),
+            spec: buildIngressSpec(resolved.ingress, resolved.serviceName, resolved.servicePort),
+        },
+        // Pulumi's readiness check for an Ingress looks up the Service it routes to.
+        { parent, dependsOn: withDependencies(child.dependsOn, [service]) },
+    );
 }
 
 /** The component's own `dependsOn` (a resource, a list, or an Input of either) plus `extra`. */

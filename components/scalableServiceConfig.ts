@@ -1,18 +1,18 @@
 import { createHash } from "crypto";
 import {
     DEFAULTS,
-    HttpProbe,
     ImagePullPolicy,
     IngressNamespaces,
-    ResourceQuantities,
     ScalableServiceArgs,
     ServiceType,
 } from "./scalableServiceArgs";
-import { isNonNegativeQuantity, parseQuantity } from "./quantity";
 import { ResolvedEnvFrom, ResolvedEnvVar, resolveEnv } from "./scalableServiceEnv";
 import { ResolvedIngress, resolveIngress } from "./scalableServiceIngress";
+import { ResolvedProbe, resolveProbes } from "./scalableServiceProbes";
+import { checkScaledRequests, resolveResources } from "./scalableServiceResources";
 import { ResolvedScaling, resolveScaling } from "./scalableServiceScaling";
 
+export type { ResolvedProbe } from "./scalableServiceProbes";
 export type { ResolvedScaling } from "./scalableServiceScaling";
 import { ResolvedPodExtras, resolvePodExtras } from "./scalableServicePod";
 import {
@@ -30,16 +30,6 @@ import {
  * Pure: no resources, no Outputs created. Defaults are applied once, here,
  * with `??`, and every builder downstream reads only the resolved form.
  */
-
-/** A probe with every default filled in. */
-export interface ResolvedProbe {
-    path: string;
-    port: number;
-    initialDelaySeconds: number;
-    periodSeconds: number;
-    timeoutSeconds: number;
-    failureThreshold: number;
-}
 
 /** Everything the spec builders need, with defaults applied. */
 export interface ResolvedService {
@@ -105,138 +95,6 @@ const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
 function isAbsolutePath(path: unknown): path is string {
     return typeof path === "string" && path.startsWith("/");
-}
-
-function resolveProbe(
-    issues: IssueCollector,
-    field: string,
-    probe: HttpProbe,
-    containerPort: number,
-    defaults: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number },
-): ResolvedProbe {
-    const resolved: ResolvedProbe = {
-        path: probe.path,
-        port: probe.port ?? containerPort,
-        initialDelaySeconds: probe.initialDelaySeconds ?? 0,
-        periodSeconds: probe.periodSeconds ?? defaults.periodSeconds,
-        timeoutSeconds: probe.timeoutSeconds ?? defaults.timeoutSeconds,
-        failureThreshold: probe.failureThreshold ?? defaults.failureThreshold,
-    };
-    issues.check(
-        typeof probe.path === "string" && probe.path.startsWith("/"),
-        `${field}.path`,
-        probe.path,
-        "must start with '/'",
-    );
-    if (probe.port !== undefined) {
-        issues.check(
-            isIntInRange(probe.port, 1, 65535),
-            `${field}.port`,
-            probe.port,
-            "must be an integer from 1 to 65535",
-        );
-    }
-    const bounds: Array<[keyof HttpProbe & keyof ResolvedProbe, number]> = [
-        ["initialDelaySeconds", 0],
-        ["periodSeconds", 1],
-        ["timeoutSeconds", 1],
-        ["failureThreshold", 1],
-    ];
-    for (const [key, min] of bounds) {
-        const value = probe[key];
-        if (value !== undefined) {
-            issues.check(
-                isIntInRange(value, min, 3600),
-                `${field}.${key}`,
-                value,
-                `must be an integer from ${min} to 3600`,
-            );
-        }
-    }
-    return resolved;
-}
-
-function resolveQuantities(
-    issues: IssueCollector,
-    field: string,
-    given: ResourceQuantities | undefined,
-): Record<string, string> {
-    const out: Record<string, string> = {};
-    const entries = Object.entries(given ?? {}) as Array<[string, string | undefined]>;
-    for (const [key, value] of entries) {
-        if (value === undefined) {
-            continue;
-        }
-        if (
-            issues.check(
-                isNonNegativeQuantity(value),
-                `${field}.${key}`,
-                value,
-                "is not a valid Kubernetes quantity (for example 250m, 0.5, 512Mi, 1Gi)",
-            )
-        ) {
-            out[key] = value;
-        }
-    }
-    return out;
-}
-
-function resolveProbes(
-    issues: IssueCollector,
-    args: ScalableServiceArgs,
-    port: number,
-): ResolvedService["probes"] {
-    const given = args.probes ?? {};
-    const readinessArg = given.readiness ?? { path: DEFAULTS.readiness.path };
-    const probes: ResolvedService["probes"] = {
-        readiness:
-            readinessArg === false
-                ? undefined
-                : resolveProbe(issues, "probes.readiness", readinessArg, port, DEFAULTS.readiness),
-        liveness: given.liveness
-            ? resolveProbe(issues, "probes.liveness", given.liveness, port, DEFAULTS.liveness)
-            : undefined,
-        startup: given.startup
-            ? resolveProbe(issues, "probes.startup", given.startup, port, DEFAULTS.startup)
-            : undefined,
-    };
-    const { readiness, liveness } = probes;
-    if (
-        readiness &&
-        liveness &&
-        readiness.path === liveness.path &&
-        readiness.port === liveness.port
-    ) {
-        issues.add(
-            "probes.liveness",
-            { path: liveness.path, port: liveness.port },
-            `must differ from 'probes.readiness' (same path and port): a liveness probe that fails whenever the pod is merely busy restarts healthy pods. Give liveness a cheaper endpoint, or set 'probes.liveness: false'`,
-        );
-    }
-    return probes;
-}
-
-function resolveResources(issues: IssueCollector, args: ScalableServiceArgs) {
-    const requests = {
-        ...DEFAULTS.requests,
-        ...resolveQuantities(issues, "resources.requests", args.resources?.requests),
-    };
-    const limits: Record<string, string> = {
-        memory: requests.memory,
-        ...DEFAULTS.limits,
-        ...resolveQuantities(issues, "resources.limits", args.resources?.limits),
-    };
-    for (const [key, limit] of Object.entries(limits)) {
-        const request = requests[key as keyof typeof requests];
-        if (request !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
-            issues.add(
-                `resources.requests.${key}`,
-                request,
-                `must be <= 'resources.limits.${key}' (${JSON.stringify(limit)})`,
-            );
-        }
-    }
-    return { requests, limits };
 }
 
 function resolveLabels(issues: IssueCollector, args: ScalableServiceArgs, serviceName: string) {
@@ -485,35 +343,6 @@ function resolvePorts(issues: IssueCollector, args: ScalableServiceArgs) {
     return { port, servicePort, serviceType };
 }
 
-/** The HPA measures utilization against the request: a zero request can't be scaled on. */
-function checkScaledRequests(
-    issues: IssueCollector,
-    scaling: ResolvedScaling,
-    requests: Record<string, string>,
-): void {
-    if (scaling.kind !== "hpa") {
-        return;
-    }
-    const targets: Array<["cpu" | "memory", number | undefined]> = [
-        ["cpu", scaling.targetCpuUtilization],
-        ["memory", scaling.targetMemoryUtilization],
-    ];
-    for (const [resource, target] of targets) {
-        const request = requests[resource];
-        if (
-            target !== undefined &&
-            isNonNegativeQuantity(request) &&
-            parseQuantity(request) === 0
-        ) {
-            issues.add(
-                `resources.requests.${resource}`,
-                request,
-                `must be greater than 0 while the HPA targets ${resource} utilization`,
-            );
-        }
-    }
-}
-
 /** The dedicated ServiceAccount, or an existing one named by the user. */
 function resolveServiceAccount(
     issues: IssueCollector,
@@ -590,6 +419,46 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
         issues.throwIfAny(`ScalableService "${name}"`);
     }
 
+    const workload = resolveWorkload(issues, name, args, warnings);
+    const { env, envFrom, ...settings } = resolveSettings(issues, args, workload, warnings);
+
+    issues.throwIfAny(`ScalableService "${name}"`);
+
+    // In ResolvedService's field order; `args` is copied only once the input is known valid.
+    return {
+        warnings,
+        resolved: {
+            ...workload,
+            env,
+            envFrom,
+            args: args.args ? [...args.args] : undefined,
+            ...settings,
+        },
+    };
+}
+
+/** What runs and how much of it: the fields ResolvedService lists first, in its order. */
+type Workload = Pick<
+    ResolvedService,
+    | "serviceName"
+    | "namespace"
+    | "image"
+    | "port"
+    | "servicePort"
+    | "serviceType"
+    | "scaling"
+    | "probes"
+    | "requests"
+    | "limits"
+>;
+
+/** Resolves the identity, image, ports, scaling, probes and resources, in that order. */
+function resolveWorkload(
+    issues: IssueCollector,
+    name: string,
+    args: ScalableServiceArgs,
+    warnings: string[],
+): Workload {
     const { serviceName, namespace } = resolveIdentity(issues, name, args);
     const image = resolveImage(issues, args, warnings);
     const { port, servicePort, serviceType } = resolvePorts(issues, args);
@@ -597,6 +466,32 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
     const probes = resolveProbes(issues, args, port);
     const { requests, limits } = resolveResources(issues, args);
     checkScaledRequests(issues, scaling, requests);
+    return {
+        serviceName,
+        namespace,
+        image,
+        port,
+        servicePort,
+        serviceType,
+        scaling,
+        probes,
+        requests,
+        limits,
+    };
+}
+
+/**
+ * Resolves everything around the workload, after it and in this order: labels,
+ * security, config, env, ServiceAccount, Service annotations, shutdown,
+ * NetworkPolicy, pull policy, pod extras and Ingress.
+ */
+function resolveSettings(
+    issues: IssueCollector,
+    args: ScalableServiceArgs,
+    workload: Workload,
+    warnings: string[],
+): Omit<ResolvedService, keyof Workload | "args"> {
+    const { serviceName, namespace, port, serviceType, scaling, probes } = workload;
     const { selectorLabels, labels } = resolveLabels(issues, args, serviceName);
     const security = resolveSecurity(issues, args);
     const config = resolveConfig(issues, args, serviceName, security.writablePaths);
@@ -613,37 +508,20 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
     const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
     const pod = resolvePodExtras(issues, args, lowestReplicas, warnings);
     const ingress = resolveIngress(issues, args);
-
-    issues.throwIfAny(`ScalableService "${name}"`);
-
     return {
-        warnings,
-        resolved: {
-            serviceName,
-            namespace,
-            image,
-            port,
-            servicePort,
-            serviceType,
-            scaling,
-            probes,
-            requests,
-            limits,
-            env,
-            envFrom,
-            args: args.args ? [...args.args] : undefined,
-            config,
-            selectorLabels,
-            labels,
-            serviceAnnotations,
-            serviceAccount,
-            security,
-            ...shutdown,
-            imagePullPolicy,
-            createPdb: lowestReplicas >= 2,
-            pod,
-            ingress,
-            networkPolicy,
-        },
+        env,
+        envFrom,
+        config,
+        selectorLabels,
+        labels,
+        serviceAnnotations,
+        serviceAccount,
+        security,
+        ...shutdown,
+        imagePullPolicy,
+        createPdb: lowestReplicas >= 2,
+        pod,
+        ingress,
+        networkPolicy,
     };
 }

@@ -78,6 +78,19 @@ export function resolveIngress(
         given.host,
         "must be a lowercase DNS name such as shop.example.com (or *.example.com), not an IP address",
     );
+    checkObjectNames(issues, given);
+    checkAnnotations(issues, given.annotations);
+    return {
+        host: given.host,
+        paths: resolvePaths(issues, given.paths),
+        ...(given.className !== undefined ? { className: given.className } : {}),
+        ...(given.tlsSecretName !== undefined ? { tlsSecretName: given.tlsSecretName } : {}),
+        annotations: { ...(given.annotations ?? {}) },
+    };
+}
+
+/** The IngressClass and the TLS Secret, when given, are DNS-1123 subdomains. */
+function checkObjectNames(issues: IssueCollector, given: IngressArgs): void {
     const names: Array<["className" | "tlsSecretName", string | undefined]> = [
         ["className", given.className],
         ["tlsSecretName", given.tlsSecretName],
@@ -92,7 +105,11 @@ export function resolveIngress(
             );
         }
     }
-    for (const [key, value] of Object.entries(given.annotations ?? {})) {
+}
+
+/** The Ingress's own annotations: valid keys, string values. */
+function checkAnnotations(issues: IssueCollector, annotations: IngressArgs["annotations"]): void {
+    for (const [key, value] of Object.entries(annotations ?? {})) {
         issues.check(
             isLabelKey(key),
             `ingress.annotations.${key}`,
@@ -106,13 +123,6 @@ export function resolveIngress(
             "must be a string",
         );
     }
-    return {
-        host: given.host,
-        paths: resolvePaths(issues, given.paths),
-        ...(given.className !== undefined ? { className: given.className } : {}),
-        ...(given.tlsSecretName !== undefined ? { tlsSecretName: given.tlsSecretName } : {}),
-        annotations: { ...(given.annotations ?? {}) },
-    };
 }
 
 /** The shared metadata plus the Ingress's own annotations. */

@@ -64,14 +64,7 @@ export function resolveScaling(
     warnings: string[],
 ): ResolvedScaling {
     if (args.autoscaling === false) {
-        const replicas = args.replicas ?? DEFAULTS.replicas;
-        issues.check(
-            isIntInRange(replicas, 1, MAX_REPLICAS),
-            "replicas",
-            replicas,
-            `must be an integer from 1 to ${MAX_REPLICAS}`,
-        );
-        return { kind: "fixed", replicas };
+        return resolveFixedReplicas(issues, args.replicas);
     }
     const a = args.autoscaling ?? {};
     const d = DEFAULTS.autoscaling;
@@ -82,25 +75,7 @@ export function resolveScaling(
     const memory = a.targetMemoryUtilization;
     const stabilization = a.scaleDownStabilizationSeconds ?? d.scaleDownStabilizationSeconds;
 
-    const minOk = issues.check(
-        isIntInRange(minReplicas, 1, MAX_REPLICAS),
-        "autoscaling.minReplicas",
-        minReplicas,
-        `must be an integer from 1 to ${MAX_REPLICAS}`,
-    );
-    const maxOk = issues.check(
-        isIntInRange(maxReplicas, 1, MAX_REPLICAS),
-        "autoscaling.maxReplicas",
-        maxReplicas,
-        `must be an integer from 1 to ${MAX_REPLICAS}`,
-    );
-    if (minOk && maxOk && minReplicas > maxReplicas) {
-        issues.add(
-            "autoscaling.minReplicas",
-            minReplicas,
-            `must be <= 'autoscaling.maxReplicas' (${maxReplicas})`,
-        );
-    }
+    checkReplicaBounds(issues, minReplicas, maxReplicas);
     checkTargets(issues, cpu, memory);
     issues.check(
         isIntInRange(stabilization, 0, 3600),
@@ -122,6 +97,45 @@ export function resolveScaling(
         scaleDownStabilizationSeconds: stabilization,
         scaleUp: resolveScaleUp(issues, a),
     };
+}
+
+/** A fixed replica count, for `autoscaling: false`: `replicas` or its default, within bounds. */
+function resolveFixedReplicas(issues: IssueCollector, given: number | undefined): ResolvedScaling {
+    const replicas = given ?? DEFAULTS.replicas;
+    issues.check(
+        isIntInRange(replicas, 1, MAX_REPLICAS),
+        "replicas",
+        replicas,
+        `must be an integer from 1 to ${MAX_REPLICAS}`,
+    );
+    return { kind: "fixed", replicas };
+}
+
+/** The HPA's replica bounds: each within range, and the minimum no higher than the maximum. */
+function checkReplicaBounds(
+    issues: IssueCollector,
+    minReplicas: number,
+    maxReplicas: number,
+): void {
+    const minOk = issues.check(
+        isIntInRange(minReplicas, 1, MAX_REPLICAS),
+        "autoscaling.minReplicas",
+        minReplicas,
+        `must be an integer from 1 to ${MAX_REPLICAS}`,
+    );
+    const maxOk = issues.check(
+        isIntInRange(maxReplicas, 1, MAX_REPLICAS),
+        "autoscaling.maxReplicas",
+        maxReplicas,
+        `must be an integer from 1 to ${MAX_REPLICAS}`,
+    );
+    if (minOk && maxOk && minReplicas > maxReplicas) {
+        issues.add(
+            "autoscaling.minReplicas",
+            minReplicas,
+            `must be <= 'autoscaling.maxReplicas' (${maxReplicas})`,
+        );
+    }
 }
 
 /** How fast the HPA adds pods: a stabilization window and at least one policy. */

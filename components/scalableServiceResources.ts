@@ -1,0 +1,91 @@
+import { isNonNegativeQuantity, parseQuantity } from "./quantity";
+import { DEFAULTS, ResourceQuantities, ScalableServiceArgs } from "./scalableServiceArgs";
+import { ResolvedScaling } from "./scalableServiceScaling";
+import { IssueCollector } from "./validation";
+
+/**
+ * Resources: the container's requests and limits, each a valid quantity, no
+ * request above its limit, and no zero request the HPA would scale on. Pure.
+ */
+
+/** Quantities (`field` names the argument): the valid ones, the undefined ones left out. */
+function resolveQuantities(
+    issues: IssueCollector,
+    field: string,
+    given: ResourceQuantities | undefined,
+): Record<string, string> {
+    const out: Record<string, string> = {};
+    const entries = Object.entries(given ?? {}) as Array<[string, string | undefined]>;
+    for (const [key, value] of entries) {
+        if (value === undefined) {
+            continue;
+        }
+        if (
+            issues.check(
+                isNonNegativeQuantity(value),
+                `${field}.${key}`,
+                value,
+                "is not a valid Kubernetes quantity (for example 250m, 0.5, 512Mi, 1Gi)",
+            )
+        ) {
+            out[key] = value;
+        }
+    }
+    return out;
+}
+
+/** Requests and limits over their defaults; the memory limit defaults to the memory request. */
+export function resolveResources(
+    issues: IssueCollector,
+    args: ScalableServiceArgs,
+): { requests: Record<string, string>; limits: Record<string, string> } {
+    const requests = {
+        ...DEFAULTS.requests,
+        ...resolveQuantities(issues, "resources.requests", args.resources?.requests),
+    };
+    const limits: Record<string, string> = {
+        memory: requests.memory,
+        ...DEFAULTS.limits,
+        ...resolveQuantities(issues, "resources.limits", args.resources?.limits),
+    };
+    for (const [key, limit] of Object.entries(limits)) {
+        const request = requests[key as keyof typeof requests];
+        if (request !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
+            issues.add(
+                `resources.requests.${key}`,
+                request,
+                `must be <= 'resources.limits.${key}' (${JSON.stringify(limit)})`,
+            );
+        }
+    }
+    return { requests, limits };
+}
+
+/** The HPA measures utilization against the request: a zero request can't be scaled on. */
+export function checkScaledRequests(
+    issues: IssueCollector,
+    scaling: ResolvedScaling,
+    requests: Record<string, string>,
+): void {
+    if (scaling.kind !== "hpa") {
+        return;
+    }
+    const targets: Array<["cpu" | "memory", number | undefined]> = [
+        ["cpu", scaling.targetCpuUtilization],
+        ["memory", scaling.targetMemoryUtilization],
+    ];
+    for (const [resource, target] of targets) {
+        const request = requests[resource];
+        if (
+            target !== undefined &&
+            isNonNegativeQuantity(request) &&
+            parseQuantity(request) === 0
+        ) {
+            issues.add(
+                `resources.requests.${resource}`,
+                request,
+                `must be greater than 0 while the HPA targets ${resource} utilization`,
+            );
+        }
+    }
+}
