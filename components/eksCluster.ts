@@ -4,12 +4,14 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksClusterArgs } from "./eksClusterArgs";
+import { createNodeAddons } from "./eksClusterAddons";
 import {
-    createAddon,
     createCluster,
+    createKubernetesProvider,
     createLaunchTemplate,
     createNodeGroup,
     createRole,
+    createSecretsKey,
     createVpc,
 } from "./eksClusterParts";
 import { CLUSTER_ROLE, NODE_ROLE, resolveEksCluster, ResolvedEksCluster } from "./eksClusterConfig";
@@ -75,16 +77,7 @@ export class EksCluster extends pulumi.ComponentResource {
         this.clusterRole = clusterRole.role;
         this.nodeRole = nodeRole.role;
 
-        this.secretsKey = new aws.kms.Key(
-            `${name}-secrets`,
-            {
-                description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${settings.clusterName}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                tags,
-            },
-            { parent: this, protect: settings.protect },
-        );
+        this.secretsKey = createSecretsKey(this, name, settings);
         this.vpc = createVpc(this, name, settings);
         this.cluster = createCluster(this, name, settings, {
             vpc: this.vpc,
@@ -100,34 +93,16 @@ export class EksCluster extends pulumi.ComponentResource {
             launchTemplate: this.launchTemplate,
         });
 
-        // Add-ons that need nodes to run on. metrics-server: EKS ships none, and
-        // without it every HPA shows <unknown>. CoreDNS: without the default node
-        // group, @pulumi/eks leaves the bootstrap copy unmanaged.
-        const addonDeps = { cluster: this.cluster, nodeGroup: this.nodeGroup, tags };
-        this.metricsServer = createAddon(
-            this,
-            name,
-            "metrics-server",
-            settings.metricsServerVersion,
-            addonDeps,
-        );
-        this.coreDns = createAddon(this, name, "coredns", undefined, addonDeps);
-        // Pod Identity: a DaemonSet that serves each pod the credentials of its association.
-        this.podIdentityAgent = createAddon(
-            this,
-            name,
-            "eks-pod-identity-agent",
-            undefined,
-            addonDeps,
-        );
+        const addons = createNodeAddons(this, name, settings, {
+            cluster: this.cluster,
+            nodeGroup: this.nodeGroup,
+        });
+        this.metricsServer = addons.metricsServer;
+        this.coreDns = addons.coreDns;
+        this.podIdentityAgent = addons.podIdentityAgent;
 
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
-        // Objects deployed through the provider wait for nodes to run on.
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-            { parent: this, dependsOn: [this.nodeGroup] },
-        );
+        this.provider = createKubernetesProvider(this, name, this.kubeconfig, this.nodeGroup);
         this.clusterName = pulumi.output(settings.clusterName);
         this.oidcProviderArn = this.cluster.oidcProviderArn;
 

@@ -4,11 +4,12 @@ import {
     EKS_DEFAULTS,
     EksClusterArgs,
     NatStrategy,
+    NodeGroupArgs,
 } from "./eksClusterArgs";
 import { maxPodsPerNode } from "./capacity";
+import { resolveClusterAccess } from "./eksClusterAccess";
 import { checkAmiReleaseVersion, NodeAddonVersions, resolveNodeAddonVersions } from "./eksVersions";
-import type { ChildAlias } from "./eksChildOptions";
-import { IssueCollector, isIntInRange } from "./validation";
+import { Check, IssueCollector, isIntInRange } from "./validation";
 
 /**
  * Resolves and validates `EksClusterArgs`, and holds the pure pieces of the
@@ -47,7 +48,6 @@ const IPV4_CIDR =
     /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
 const K8S_VERSION = /^1\.\d{2}$/;
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
-const IAM_PRINCIPAL = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
 /** The shortest prefix allowed on the public endpoint: `/0`, or `0.0.0.0/1` twice, is the internet. */
 export const MIN_PUBLIC_PREFIX = 8;
@@ -62,6 +62,9 @@ function prefixLength(cidr: string): number {
     return Number(cidr.split("/")[1]);
 }
 
+/** Maps an argument path to the name the user wrote, for messages that point at another field. */
+type FieldName = (path: string) => string;
+
 /**
  * Validates `args` and applies the defaults. `fieldName` maps an argument path
  * to the name the user wrote (a stack config key, for the program), so errors
@@ -74,10 +77,44 @@ export function resolveEksCluster(
     fieldName: (path: string) => string = (p) => p,
 ): ResolvedEksCluster {
     const issues = new IssueCollector();
-    const check = (ok: boolean, path: string, value: unknown, reason: string) =>
+    const check: Check = (ok, path, value, reason) =>
         issues.check(ok, fieldName(path), value, reason);
-    const d = EKS_DEFAULTS;
 
+    // Each step checks its fields in turn, so the issues keep this order.
+    const { clusterName, kubernetesVersion } = resolveIdentity(name, args, check);
+    const endpoint = resolveEndpointAccess(args, check, fieldName);
+    const network = resolveNetwork(args, check);
+    const nodeGroup = resolveNodeGroup(args.nodeGroup ?? {}, check, fieldName);
+    const clusterLogTypes = resolveClusterLogTypes(args, check);
+    const { clusterAdmins, clusterViewers } = resolveClusterAccess(args, check, fieldName);
+    const addonVersions = resolvePinnedVersions(args, kubernetesVersion, check, fieldName);
+
+    issues.throwIfAny(subject);
+    return {
+        clusterName,
+        kubernetesVersion,
+        publicAccessCidrs: endpoint.publicAccessCidrs,
+        endpointPublicAccess: endpoint.endpointPublicAccess,
+        availabilityZones: network.availabilityZones,
+        natGateways: network.natGateways,
+        vpcCidr: network.vpcCidr,
+        nodeGroup,
+        addonVersions: addonVersions!,
+        clusterLogTypes,
+        protect: args.protect ?? EKS_DEFAULTS.protect,
+        metricsServerVersion: args.metricsServerVersion,
+        clusterAdmins,
+        clusterViewers,
+        tags: { ...(args.tags ?? {}) },
+    };
+}
+
+/** The cluster's name in AWS (default: the component's name) and its Kubernetes version. */
+function resolveIdentity(
+    name: string,
+    args: EksClusterArgs,
+    check: Check,
+): { clusterName: string; kubernetesVersion: string } {
     const clusterName = args.clusterName ?? name;
     check(
         CLUSTER_NAME.test(clusterName),
@@ -85,15 +122,26 @@ export function resolveEksCluster(
         clusterName,
         "must be 1-100 letters, digits, '-' or '_', starting with a letter or digit",
     );
-    const kubernetesVersion = args.kubernetesVersion ?? d.kubernetesVersion;
+    const kubernetesVersion = args.kubernetesVersion ?? EKS_DEFAULTS.kubernetesVersion;
     check(
         K8S_VERSION.test(kubernetesVersion),
         "kubernetesVersion",
         kubernetesVersion,
         `must be a pinned minor version such as "1.35"`,
     );
+    return { clusterName, kubernetesVersion };
+}
 
-    const endpointPublicAccess = args.endpointPublicAccess ?? d.endpointPublicAccess;
+/**
+ * The public API endpoint: on by default, and then only for the listed CIDRs,
+ * each a valid IPv4 CIDR no wider than `/MIN_PUBLIC_PREFIX`.
+ */
+function resolveEndpointAccess(
+    args: EksClusterArgs,
+    check: Check,
+    fieldName: FieldName,
+): { endpointPublicAccess: boolean; publicAccessCidrs: string[] } {
+    const endpointPublicAccess = args.endpointPublicAccess ?? EKS_DEFAULTS.endpointPublicAccess;
     const publicAccessCidrs = [...(args.publicAccessCidrs ?? [])];
     if (endpointPublicAccess) {
         check(
@@ -103,39 +151,49 @@ export function resolveEksCluster(
             `must list the CIDRs allowed to reach the public API endpoint (for example your address as "203.0.113.7/32"), or set '${fieldName("endpointPublicAccess")}' to false for a private-only endpoint`,
         );
     }
-    publicAccessCidrs.forEach((cidr, i) => {
-        if (
-            check(
-                isIpv4Cidr(cidr),
-                `publicAccessCidrs[${i}]`,
-                cidr,
-                "must be an IPv4 CIDR such as 203.0.113.7/32",
-            )
-        ) {
-            check(
-                prefixLength(cidr) >= MIN_PUBLIC_PREFIX,
-                `publicAccessCidrs[${i}]`,
-                cidr,
-                `opens the API endpoint to a large part of the internet (a prefix shorter than /${MIN_PUBLIC_PREFIX}); list the networks that need it`,
-            );
-        }
-    });
+    publicAccessCidrs.forEach((cidr, i) => checkPublicAccessCidr(cidr, i, check));
+    return { endpointPublicAccess, publicAccessCidrs };
+}
 
-    const availabilityZones = args.availabilityZones ?? d.availabilityZones;
+/** Checks one entry of `publicAccessCidrs`: an IPv4 CIDR, and not a large part of the internet. */
+function checkPublicAccessCidr(cidr: string, i: number, check: Check): void {
+    if (
+        check(
+            isIpv4Cidr(cidr),
+            `publicAccessCidrs[${i}]`,
+            cidr,
+            "must be an IPv4 CIDR such as 203.0.113.7/32",
+        )
+    ) {
+        check(
+            prefixLength(cidr) >= MIN_PUBLIC_PREFIX,
+            `publicAccessCidrs[${i}]`,
+            cidr,
+            `opens the API endpoint to a large part of the internet (a prefix shorter than /${MIN_PUBLIC_PREFIX}); list the networks that need it`,
+        );
+    }
+}
+
+/** The VPC: how many availability zones, the NAT strategy, and a /16 to /20 CIDR block. */
+function resolveNetwork(
+    args: EksClusterArgs,
+    check: Check,
+): { availabilityZones: number; natGateways: NatStrategy; vpcCidr: string } {
+    const availabilityZones = args.availabilityZones ?? EKS_DEFAULTS.availabilityZones;
     check(
         isIntInRange(availabilityZones, 2, 6),
         "availabilityZones",
         availabilityZones,
         "must be an integer from 2 to 6: EKS needs subnets in at least two zones",
     );
-    const natGateways = args.natGateways ?? d.natGateways;
+    const natGateways = args.natGateways ?? EKS_DEFAULTS.natGateways;
     check(
         natGateways === "Single" || natGateways === "OnePerAz",
         "natGateways",
         natGateways,
         `must be "Single" or "OnePerAz": nodes sit in private subnets and need NAT to pull images`,
     );
-    const vpcCidr = args.vpcCidr ?? d.vpcCidr;
+    const vpcCidr = args.vpcCidr ?? EKS_DEFAULTS.vpcCidr;
     if (
         check(isIpv4Cidr(vpcCidr), "vpcCidr", vpcCidr, "must be an IPv4 CIDR such as 10.0.0.0/16")
     ) {
@@ -146,9 +204,45 @@ export function resolveEksCluster(
             "must be a /16 to /20 block, leaving room for pod IPs",
         );
     }
+    return { availabilityZones, natGateways, vpcCidr };
+}
 
-    const ng = args.nodeGroup ?? {};
-    const instanceTypes = [...(ng.instanceTypes ?? d.nodeGroup.instanceTypes)];
+/**
+ * The managed node group's shape and size. `amiReleaseVersion` is carried
+ * through here and checked with the other version pins (`resolvePinnedVersions`).
+ */
+function resolveNodeGroup(
+    ng: NodeGroupArgs,
+    check: Check,
+    fieldName: FieldName,
+): ResolvedEksCluster["nodeGroup"] {
+    const d = EKS_DEFAULTS.nodeGroup;
+    const instanceTypes = resolveInstanceTypes(ng, check);
+    const minSize = ng.minSize ?? d.minSize;
+    const maxSize = ng.maxSize ?? d.maxSize;
+    const desiredSize = ng.desiredSize ?? minSize;
+    const diskSizeGb = ng.diskSizeGb ?? d.diskSizeGb;
+    checkScaling({ minSize, desiredSize, maxSize }, check, fieldName);
+    check(
+        isIntInRange(diskSizeGb, 20, 16384),
+        "nodeGroup.diskSizeGb",
+        diskSizeGb,
+        "must be an integer from 20 to 16384 (GiB)",
+    );
+    const amiReleaseVersion = ng.amiReleaseVersion;
+    return {
+        instanceTypes,
+        minSize,
+        desiredSize,
+        maxSize,
+        diskSizeGb,
+        ...(amiReleaseVersion !== undefined ? { amiReleaseVersion } : {}),
+    };
+}
+
+/** A copy of the node group's instance types: at least one, each an EC2 instance type. */
+function resolveInstanceTypes(ng: NodeGroupArgs, check: Check): string[] {
+    const instanceTypes = [...(ng.instanceTypes ?? EKS_DEFAULTS.nodeGroup.instanceTypes)];
     check(
         instanceTypes.length > 0,
         "nodeGroup.instanceTypes",
@@ -163,28 +257,21 @@ export function resolveEksCluster(
             "must be an EC2 instance type such as t3.medium",
         );
     });
-    const minSize = ng.minSize ?? d.nodeGroup.minSize;
-    const maxSize = ng.maxSize ?? d.nodeGroup.maxSize;
-    const desiredSize = ng.desiredSize ?? minSize;
-    const diskSizeGb = ng.diskSizeGb ?? d.nodeGroup.diskSizeGb;
-    const minOk = check(
-        isIntInRange(minSize, 1, 450),
-        "nodeGroup.minSize",
-        minSize,
-        "must be an integer from 1 to 450",
-    );
-    const maxOk = check(
-        isIntInRange(maxSize, 1, 450),
-        "nodeGroup.maxSize",
-        maxSize,
-        "must be an integer from 1 to 450",
-    );
-    const desiredOk = check(
-        isIntInRange(desiredSize, 1, 450),
-        "nodeGroup.desiredSize",
-        desiredSize,
-        "must be an integer from 1 to 450",
-    );
+    return instanceTypes;
+}
+
+/** Checks the node group's sizes: each from 1 to 450, and `desiredSize` between the other two. */
+function checkScaling(
+    sizes: { minSize: number; desiredSize: number; maxSize: number },
+    check: Check,
+    fieldName: FieldName,
+): void {
+    const { minSize, desiredSize, maxSize } = sizes;
+    const inRange = (path: string, value: number) =>
+        check(isIntInRange(value, 1, 450), path, value, "must be an integer from 1 to 450");
+    const minOk = inRange("nodeGroup.minSize", minSize);
+    const maxOk = inRange("nodeGroup.maxSize", maxSize);
+    const desiredOk = inRange("nodeGroup.desiredSize", desiredSize);
     if (minOk && maxOk && desiredOk) {
         check(
             minSize <= desiredSize && desiredSize <= maxSize,
@@ -193,14 +280,11 @@ export function resolveEksCluster(
             `must be between '${fieldName("nodeGroup.minSize")}' (${minSize}) and '${fieldName("nodeGroup.maxSize")}' (${maxSize})`,
         );
     }
-    check(
-        isIntInRange(diskSizeGb, 20, 16384),
-        "nodeGroup.diskSizeGb",
-        diskSizeGb,
-        "must be an integer from 20 to 16384 (GiB)",
-    );
+}
 
-    const clusterLogTypes = [...(args.clusterLogTypes ?? d.clusterLogTypes)];
+/** A copy of the control-plane log types, each one EKS accepts. */
+function resolveClusterLogTypes(args: EksClusterArgs, check: Check): ClusterLogType[] {
+    const clusterLogTypes = [...(args.clusterLogTypes ?? EKS_DEFAULTS.clusterLogTypes)];
     clusterLogTypes.forEach((type, i) => {
         check(
             CLUSTER_LOG_TYPES.includes(type),
@@ -209,100 +293,27 @@ export function resolveEksCluster(
             `must be one of ${CLUSTER_LOG_TYPES.join(", ")}`,
         );
     });
-
-    const principals = (field: "clusterAdmins" | "clusterViewers") => {
-        const list = [...(args[field] ?? [])];
-        list.forEach((arn, i) => {
-            check(
-                IAM_PRINCIPAL.test(arn),
-                `${field}[${i}]`,
-                arn,
-                "must be an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins",
-            );
-        });
-        return list;
-    };
-    const clusterAdmins = principals("clusterAdmins");
-    const clusterViewers = principals("clusterViewers");
-    checkPrincipals(clusterAdmins, clusterViewers, check, fieldName);
-
-    const amiReleaseVersion = ng.amiReleaseVersion;
-    if (amiReleaseVersion !== undefined) {
-        checkAmiReleaseVersion(amiReleaseVersion, kubernetesVersion, check, fieldName);
-    }
-    const addonVersions = K8S_VERSION.test(kubernetesVersion)
-        ? resolveNodeAddonVersions(kubernetesVersion, args.addonVersions ?? {}, check, fieldName)
-        : undefined;
-
-    issues.throwIfAny(subject);
-    return {
-        clusterName,
-        kubernetesVersion,
-        publicAccessCidrs,
-        endpointPublicAccess,
-        availabilityZones,
-        natGateways,
-        vpcCidr,
-        nodeGroup: {
-            instanceTypes,
-            minSize,
-            desiredSize,
-            maxSize,
-            diskSizeGb,
-            ...(amiReleaseVersion !== undefined ? { amiReleaseVersion } : {}),
-        },
-        addonVersions: addonVersions!,
-        clusterLogTypes,
-        protect: args.protect ?? d.protect,
-        metricsServerVersion: args.metricsServerVersion,
-        clusterAdmins,
-        clusterViewers,
-        tags: { ...(args.tags ?? {}) },
-    };
+    return clusterLogTypes;
 }
 
 /**
- * A principal has one access entry: refuses one listed in both lists or twice
- * in one, and two whose entry keys would collide.
+ * Checks a pinned node AMI release against the cluster's Kubernetes version,
+ * and resolves the VPC CNI and kube-proxy versions; undefined when the
+ * Kubernetes version itself is invalid (already reported).
  */
-function checkPrincipals(
-    admins: string[],
-    viewers: string[],
-    check: (ok: boolean, path: string, value: unknown, reason: string) => boolean,
-    fieldName: (path: string) => string,
-): void {
-    for (const arn of admins.filter((a) => viewers.includes(a))) {
-        check(
-            false,
-            "clusterViewers",
-            arn,
-            `is also in '${fieldName("clusterAdmins")}'; a principal has one access entry, so list it in one of them`,
-        );
+function resolvePinnedVersions(
+    args: EksClusterArgs,
+    kubernetesVersion: string,
+    check: Check,
+    fieldName: FieldName,
+): NodeAddonVersions | undefined {
+    const amiReleaseVersion = args.nodeGroup?.amiReleaseVersion;
+    if (amiReleaseVersion !== undefined) {
+        checkAmiReleaseVersion(amiReleaseVersion, kubernetesVersion, check, fieldName);
     }
-    // Within one list: the same ARN twice, or two ARNs whose keys collide.
-    const lists = [
-        ["clusterAdmins", admins],
-        ["clusterViewers", viewers],
-    ] as const;
-    const seen = new Map<string, { arn: string; field: string }>();
-    for (const [field, list] of lists) {
-        list.forEach((arn, i) => {
-            const key = principalKey(arn);
-            const earlier = seen.get(key);
-            seen.set(key, { arn, field });
-            if (earlier === undefined || (earlier.arn === arn && earlier.field !== field)) {
-                return; // new, or in both lists (reported above)
-            }
-            check(
-                false,
-                `${field}[${i}]`,
-                arn,
-                earlier.arn === arn
-                    ? "is listed twice"
-                    : `has the same access entry key ("${key}") as ${JSON.stringify(earlier.arn)}`,
-            );
-        });
-    }
+    return K8S_VERSION.test(kubernetesVersion)
+        ? resolveNodeAddonVersions(kubernetesVersion, args.addonVersions ?? {}, check, fieldName)
+        : undefined;
 }
 
 /** True when every instance type is in the max-pods table. */
@@ -343,94 +354,6 @@ export const NODE_ROLE = {
 /** The ARN of an AWS managed policy in a partition (`aws`, `aws-cn`, `aws-us-gov`). */
 export function managedPolicyArn(partition: string, policy: string): string {
     return `arn:${partition}:iam::aws:policy/${policy}`;
-}
-
-/** EKS access policies, by the access they grant. */
-export const ACCESS_POLICIES = {
-    admin: "AmazonEKSClusterAdminPolicy",
-    view: "AmazonEKSViewPolicy",
-} as const;
-
-/** The ARN of an EKS cluster access policy in a partition. */
-export function accessPolicyArn(partition: string, policy: string): string {
-    return `arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
-}
-
-/** The access a principal gets. */
-export type Access = keyof typeof ACCESS_POLICIES;
-
-/**
- * The key of a principal's access entry: its account and path, such as
- * `123456789012-role-ops`. Keyed by principal, never by access, so moving a
- * principal between admins and viewers updates its one entry (EKS allows one
- * per principal) and swaps only the policy association.
- */
-export function principalKey(arn: string): string {
-    return arn
-        .split(":")
-        .slice(4)
-        .join("-")
-        .replace(/[^A-Za-z0-9-]/g, "-");
-}
-
-/** Every principal with its access, admins first. */
-function principalAccess(admins: string[], viewers: string[]): Array<[string, Access]> {
-    return [
-        ...admins.map((arn) => [arn, "admin"] as [string, Access]),
-        ...viewers.map((arn) => [arn, "view"] as [string, Access]),
-    ];
-}
-
-/**
- * Access entries for `@pulumi/eks`: one per principal, keyed by principal
- * (stable when the lists are reordered or a principal changes lists), with one
- * cluster-wide policy association named by its access.
- * `policyArn` turns a policy name into its ARN (the partition is known late).
- */
-export function accessEntries<T>(
-    admins: string[],
-    viewers: string[],
-    policyArn: (policy: string) => T,
-) {
-    return Object.fromEntries(
-        principalAccess(admins, viewers).map(([arn, access]) => [
-            principalKey(arn),
-            {
-                principalArn: arn,
-                accessPolicies: {
-                    [access]: {
-                        policyArn: policyArn(ACCESS_POLICIES[access]),
-                        accessScope: { type: "cluster" },
-                    },
-                },
-            },
-        ]),
-    );
-}
-
-/**
- * The names 0.1.0 gave the access entries of `eks.Cluster` `name` (keyed by
- * access, then principal) and their policy associations, by today's names.
- * As aliases they let an upgrade keep each entry instead of creating a second
- * one for the same principal, which EKS refuses. Assumes each principal has
- * the access it had under 0.1.0: upgrade first, then move principals.
- */
-export function accessEntryAliases(
-    name: string,
-    admins: string[],
-    viewers: string[],
-): Record<string, ChildAlias> {
-    const aliases: Record<string, ChildAlias> = {};
-    for (const [arn, access] of principalAccess(admins, viewers)) {
-        const entry = `${name}-${principalKey(arn)}`;
-        const was = `${name}-${access}-${principalKey(arn)}`;
-        aliases[entry] = { name: was };
-        aliases[`${entry}-${access}`] = {
-            name: `${was}-${access}`,
-            parent: { name: entry, was },
-        };
-    }
-    return aliases;
 }
 
 /** What a node launch template tags: EC2 applies the tags when it launches each. */

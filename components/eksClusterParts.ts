@@ -1,16 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
     CLUSTER_PROTECTED_TYPES,
     childOptionsTransform,
     NODE_GROUP_PROTECTED_TYPES,
 } from "./eksChildOptions";
+import { accessEntries, accessEntryAliases, accessPolicyArn } from "./eksClusterAccess";
 import {
-    accessEntries,
-    accessEntryAliases,
-    accessPolicyArn,
     CLUSTER_ROLE,
     launchTemplateTagSpecifications,
     managedPolicyArn,
@@ -58,6 +57,27 @@ export function createRole(
             ),
     );
     return { role, attachments };
+}
+
+/**
+ * The KMS key that envelope-encrypts the cluster's Kubernetes Secrets, with
+ * automatic rotation and a 30-day deletion window.
+ */
+export function createSecretsKey(
+    parent: pulumi.Resource,
+    name: string,
+    s: ResolvedEksCluster,
+): aws.kms.Key {
+    return new aws.kms.Key(
+        `${name}-secrets`,
+        {
+            description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${s.clusterName}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            tags: s.tags,
+        },
+        { parent, protect: s.protect },
+    );
 }
 
 /** A dedicated VPC, never the account's default one, with subnets tagged for load balancers. */
@@ -247,44 +267,18 @@ export function createNodeGroup(
 }
 
 /**
- * An EKS add-on that runs on the nodes, so it waits for the node group. Its
- * version is `pinned`, or the one EKS marks as default for the cluster's
- * Kubernetes version, so it moves with a Kubernetes upgrade.
+ * A Kubernetes provider for the cluster, with server-side apply. Objects
+ * deployed through it wait for the node group, so they have nodes to run on.
  */
-export function createAddon(
+export function createKubernetesProvider(
     parent: pulumi.Resource,
     name: string,
-    addonName: string,
-    pinned: string | undefined,
-    deps: { cluster: eks.Cluster; nodeGroup: eks.ManagedNodeGroup; tags: Record<string, string> },
-): aws.eks.Addon {
-    const { cluster } = deps;
-    const addonVersion =
-        pinned ??
-        aws.eks.getAddonVersionOutput(
-            { addonName, kubernetesVersion: cluster.eksCluster.version, mostRecent: false },
-            { parent },
-        ).version;
-    return new aws.eks.Addon(
-        `${name}-${addonName}`,
-        {
-            // The name as the cluster's output: the add-on follows the cluster it reads it from.
-            clusterName: cluster.eksCluster.name,
-            addonName,
-            addonVersion,
-            resolveConflictsOnCreate: "OVERWRITE",
-            resolveConflictsOnUpdate: "PRESERVE",
-            tags: deps.tags,
-        },
-        {
-            parent,
-            dependsOn: [cluster, deps.nodeGroup],
-            // The add-on's ID (`cluster:addon`) survives a replacement: the old one
-            // must be deleted before the new one is created, not after.
-            deleteBeforeReplace: true,
-            // A replaced cluster keeps its name; its OIDC issuer is new, and
-            // recreates the add-on in it.
-            replacementTrigger: cluster.oidcIssuer,
-        },
+    kubeconfig: pulumi.Output<string>,
+    nodeGroup: eks.ManagedNodeGroup,
+): k8s.Provider {
+    return new k8s.Provider(
+        `${name}-k8s`,
+        { kubeconfig, enableServerSideApply: true },
+        { parent, dependsOn: [nodeGroup] },
     );
 }

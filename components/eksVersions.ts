@@ -1,3 +1,5 @@
+import type { Check } from "./validation";
+
 /**
  * What decides the software on an EKS cluster's nodes, in one place: the
  * pinned VPC CNI and kube-proxy add-on versions, the nodes' AMI type, and the
@@ -43,9 +45,6 @@ export function amiReleaseParameter(kubernetesVersion: string): string {
 export const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 /** An EKS AMI release version, such as `1.35.3-20260601`; the first group is the Kubernetes minor. */
 export const AMI_RELEASE_VERSION = /^(\d+\.\d+)\.\d+-\d{8}$/;
-
-/** Records an issue when `ok` is false (see `IssueCollector.check`). */
-type Check = (ok: boolean, path: string, value: unknown, reason: string) => boolean;
 
 /**
  * The node add-on versions for `kubernetesVersion`: the overrides where given,

@@ -46,6 +46,13 @@ export class ValidationError extends pulumi.RunError {
     }
 }
 
+/**
+ * Records an issue when `ok` is false and returns `ok`: the shape of
+ * {@link IssueCollector.check}, for resolvers that check through a callback
+ * (one that renames the field, say).
+ */
+export type Check = (ok: boolean, path: string, value: unknown, reason: string) => boolean;
+
 /** Accumulates issues; `throwIfAny` raises a single ValidationError. */
 export class IssueCollector {
     private readonly found: ValidationIssue[] = [];

@@ -3,10 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { EKS_DEFAULTS, EksClusterArgs } from "../components/eksClusterArgs";
+import { accessEntries, accessEntryAliases, accessPolicyArn } from "../components/eksClusterAccess";
 import {
-    accessEntries,
-    accessEntryAliases,
-    accessPolicyArn,
     launchTemplateTagSpecifications,
     managedPolicyArn,
     resolveEksCluster,
