@@ -81,9 +81,11 @@ function providerRegistrationSent(): Promise<void> {
     return new Promise((resolve) => setImmediate(resolve));
 }
 
-export = async (): Promise<Record<string, unknown>> => {
-    // Compiled (bin/index.js): refuse a build older than the sources. Under
-    // ts-node (tests, `typescript: true`) the sources are what runs.
+/**
+ * Compiled (bin/index.js): refuses a build older than the sources. Under
+ * ts-node (tests, `typescript: true`) the sources are what runs.
+ */
+function refuseStaleBuild(): void {
     if (__filename.endsWith(".js")) {
         const outDir = __dirname;
         try {
@@ -92,12 +94,21 @@ export = async (): Promise<Record<string, unknown>> => {
             throw new pulumi.RunError((err as Error).message);
         }
     }
+}
+
+/** The stack's typed, validated config, read from the project's namespace and `aws:`. */
+function readStackConfig(): StackConfig {
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     const awsConfig = new pulumi.Config("aws");
-    const cfg = loadStackConfig(pulumi.getStack(), pulumi.getProject(), (fullKey) => {
+    return loadStackConfig(pulumi.getStack(), pulumi.getProject(), (fullKey) => {
         const [namespace, key] = fullKey.split(":");
         return namespace === "aws" ? awsConfig.get(key) : config.get(key);
     });
+}
+
+export = async (): Promise<Record<string, unknown>> => {
+    refuseStaleBuild();
+    const cfg = readStackConfig();
 
     // Before anything registers: what this stack costs a month, and its expensive choices.
     const cost = estimateMonthlyCost(cfg);

@@ -10,6 +10,7 @@ import {
     ValidationError,
 } from "../components/validation";
 import { APP_SERVICE_COUNT } from "./appShape";
+import { type ConfigLookup, configKey as key, Reader } from "./configReader";
 
 /**
  * The program's typed, validated stack config. Pure: it reads raw strings
@@ -17,8 +18,9 @@ import { APP_SERVICE_COUNT } from "./appShape";
  * stack files directly. Every error names the stack, the key and the value.
  */
 
-/** The project's config namespace (`<namespace>:<key>` in the stack files). */
-export const CONFIG_NAMESPACE = "orchestration";
+// The namespace and the lookup are part of this module's API; the reads live in configReader.ts.
+export { CONFIG_NAMESPACE } from "./configReader";
+export type { ConfigLookup } from "./configReader";
 
 /** Where the services run. */
 export type Platform = "eks" | "local";
@@ -49,11 +51,6 @@ export interface StackConfig {
     warnings: string[];
 }
 
-/** Reads a raw config value by its full key (`orchestration:nodeMaxSize`, `aws:region`). */
-export type ConfigLookup = (fullKey: string) => string | undefined;
-
-const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
-
 /** Maps EksClusterArgs paths to the config keys that feed them. */
 const EKS_KEYS: Record<string, string> = {
     clusterName: "(derived from project and stack)",
@@ -79,85 +76,6 @@ export function eksConfigKey(path: string): string {
     const match = /^([^[]+)(\[\d+\])?$/.exec(path);
     const base = match ? match[1] : path;
     return (EKS_KEYS[base] ?? base) + (match?.[2] ?? "");
-}
-
-/** Typed accessors that record an issue, and return undefined, on a malformed value. */
-class Reader {
-    constructor(
-        private readonly lookup: ConfigLookup,
-        readonly issues: IssueCollector,
-    ) {}
-
-    raw(fullKey: string): string | undefined {
-        return this.lookup(fullKey);
-    }
-
-    string<T extends string>(name: string, allowed?: readonly T[]): T | undefined {
-        const value = this.lookup(key(name));
-        if (value !== undefined && allowed && !allowed.includes(value as T)) {
-            this.issues.add(
-                key(name),
-                value,
-                `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`,
-            );
-            return undefined;
-        }
-        return value as T | undefined;
-    }
-
-    /** A string where "" means unset, as Pulumi.yaml declares optional keys. */
-    optionalString(name: string): string | undefined {
-        const value = this.lookup(key(name));
-        return value === "" ? undefined : value;
-    }
-
-    int(name: string): number | undefined {
-        const value = this.lookup(key(name));
-        if (value === undefined) {
-            return undefined;
-        }
-        const n = Number(value);
-        return this.issues.check(
-            value.trim() !== "" && Number.isInteger(n),
-            key(name),
-            value,
-            "must be an integer",
-        )
-            ? n
-            : undefined;
-    }
-
-    bool(name: string): boolean | undefined {
-        const value = this.lookup(key(name));
-        if (value === undefined) {
-            return undefined;
-        }
-        return this.issues.check(
-            value === "true" || value === "false",
-            key(name),
-            value,
-            "must be true or false",
-        )
-            ? value === "true"
-            : undefined;
-    }
-
-    stringList(name: string): string[] | undefined {
-        const value = this.lookup(key(name));
-        if (value === undefined) {
-            return undefined;
-        }
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(value);
-        } catch {
-            parsed = undefined;
-        }
-        const ok = Array.isArray(parsed) && parsed.every((v) => typeof v === "string");
-        return this.issues.check(ok, key(name), value, "must be a list of strings")
-            ? (parsed as string[])
-            : undefined;
-    }
 }
 
 /** Defaults of the application settings (Pulumi.yaml declares the same ones). */
@@ -205,9 +123,10 @@ function readProxyServiceType(
     return { value, warnings };
 }
 
-function readApp(r: Reader, proxyServiceType: ServiceType): AppSettings {
+/** The application settings from config, with APP_DEFAULTS for the keys that are unset. */
+function readAppValues(r: Reader, proxyServiceType: ServiceType): AppSettings {
     const d = APP_DEFAULTS;
-    const app: AppSettings = {
+    return {
         namespace: r.string("namespace") ?? d.namespace,
         minReplicas: r.int("minReplicas") ?? d.minReplicas,
         maxReplicas: r.int("maxReplicas") ?? d.maxReplicas,
@@ -217,13 +136,12 @@ function readApp(r: Reader, proxyServiceType: ServiceType): AppSettings {
         proxyImage: r.string("proxyImage") ?? d.proxyImage,
         ...optionalHost(r.optionalString("proxyIngressHost")),
     };
-    const { issues } = r;
-    issues.check(
-        isDns1123Label(app.namespace) && app.namespace !== "kube-system",
-        key("namespace"),
-        app.namespace,
-        "must be a DNS-1123 label other than kube-system",
-    );
+}
+
+const optionalHost = (host: string | undefined) => (host ? { proxyIngressHost: host } : {});
+
+/** Checks the replica bounds: each from 1 to 100, and min <= max when both are. */
+function checkReplicas(issues: IssueCollector, app: AppSettings): void {
     const minOk = issues.check(
         isIntInRange(app.minReplicas, 1, 100),
         key("minReplicas"),
@@ -244,6 +162,17 @@ function readApp(r: Reader, proxyServiceType: ServiceType): AppSettings {
             `must be <= '${key("maxReplicas")}' (${app.maxReplicas})`,
         );
     }
+}
+
+/** Checks the application settings, one issue per bad key, in the order of AppSettings. */
+function checkApp(issues: IssueCollector, app: AppSettings): void {
+    issues.check(
+        isDns1123Label(app.namespace) && app.namespace !== "kube-system",
+        key("namespace"),
+        app.namespace,
+        "must be a DNS-1123 label other than kube-system",
+    );
+    checkReplicas(issues, app);
     issues.check(
         isIntInRange(app.targetCpuUtilization, 1, 1000),
         key("targetCpuUtilization"),
@@ -266,10 +195,14 @@ function readApp(r: Reader, proxyServiceType: ServiceType): AppSettings {
             "must be a lowercase DNS name such as shop.example.com, or empty for no Ingress",
         );
     }
-    return app;
 }
 
-const optionalHost = (host: string | undefined) => (host ? { proxyIngressHost: host } : {});
+/** Reads and checks the application settings; the issues go to the reader's collector. */
+function readApp(r: Reader, proxyServiceType: ServiceType): AppSettings {
+    const app = readAppValues(r, proxyServiceType);
+    checkApp(r.issues, app);
+    return app;
+}
 
 function readEks(r: Reader, stack: string, project: string): EksClusterArgs {
     return {
@@ -351,67 +284,109 @@ function checkStackCapacity(
     return [];
 }
 
+/** The subject of the stack's validation errors: `stack "<name>"`. */
+const stackSubject = (stack: string) => `stack "${stack}"`;
+
 /**
- * Reads and validates the config of `stack`. Throws one ValidationError whose
- * subject names the stack and whose issues name each key and value.
+ * The config of a local stack: the kubeconfig context, and no proxy Ingress
+ * (EKS only). Throws the issues recorded so far and this one.
  */
-export function loadStackConfig(stack: string, project: string, lookup: ConfigLookup): StackConfig {
-    const issues = new IssueCollector();
-    const r = new Reader(lookup, issues);
-    const platform = r.string("platform", ["eks", "local"] as const) ?? "eks";
-    const proxy = readProxyServiceType(r, platform);
-    const app = readApp(r, proxy.value);
-    const subject = `stack "${stack}"`;
+function localStackConfig(
+    stack: string,
+    r: Reader,
+    app: AppSettings,
+    warnings: string[],
+): StackConfig {
+    r.issues.check(
+        app.proxyIngressHost === undefined,
+        key("proxyIngressHost"),
+        app.proxyIngressHost,
+        "is EKS only: it needs the AWS Load Balancer Controller; leave it empty on the local platform",
+    );
+    r.issues.throwIfAny(stackSubject(stack));
+    const kubeContext = r.optionalString("kubeContext");
+    return { stack, platform: "local", app, kubeContext, warnings };
+}
 
-    if (platform === "local") {
-        issues.check(
-            app.proxyIngressHost === undefined,
-            key("proxyIngressHost"),
-            app.proxyIngressHost,
-            "is EKS only: it needs the AWS Load Balancer Controller; leave it empty on the local platform",
-        );
-        issues.throwIfAny(subject);
-        const kubeContext = r.optionalString("kubeContext");
-        return { stack, platform, app, kubeContext, warnings: proxy.warnings };
-    }
-
+/** The AWS region, which must be set and look like one (us-west-2). */
+function readRegion(r: Reader): string | undefined {
     const region = r.raw("aws:region");
-    issues.check(
+    r.issues.check(
         region !== undefined && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region),
         "aws:region",
         region,
         "must be set to an AWS region such as us-west-2 (pulumi config set aws:region us-west-2)",
     );
+    return region;
+}
+
+/** The pods-per-node override, from 3 to 737; undefined for the built-in table. */
+function readPodsOverride(r: Reader): number | undefined {
     // 0 (the declared default) means "use the built-in table".
     const podsOverride = r.int("maxPodsPerNode") || undefined;
     if (podsOverride !== undefined) {
-        issues.check(
+        r.issues.check(
             isIntInRange(podsOverride, 3, 737),
             key("maxPodsPerNode"),
             podsOverride,
             "must be an integer from 3 to 737",
         );
     }
+    return podsOverride;
+}
+
+/** Reads and resolves the cluster args; undefined, with their issues recorded, when invalid. */
+function readCluster(r: Reader, stack: string, project: string): ResolvedEksCluster | undefined {
     const eksArgs = readEks(r, stack, project);
-    let cluster: ResolvedEksCluster | undefined;
     try {
-        cluster = resolveEksCluster(stack, eksArgs, subject, eksConfigKey);
+        return resolveEksCluster(stack, eksArgs, stackSubject(stack), eksConfigKey);
     } catch (err) {
         if (!(err instanceof ValidationError)) {
             throw err;
         }
-        issues.absorb(err);
+        r.issues.absorb(err);
+        return undefined;
     }
+}
+
+/**
+ * The config of an EKS stack: the region, the cluster and, when all else is
+ * valid, the capacity check. Throws every issue recorded.
+ */
+function eksStackConfig(
+    stack: string,
+    project: string,
+    r: Reader,
+    app: AppSettings,
+    proxyWarnings: string[],
+): StackConfig {
+    const region = readRegion(r);
+    const podsOverride = readPodsOverride(r);
+    const cluster = readCluster(r, stack, project);
     const warnings =
-        cluster && issues.issues.length === 0
-            ? checkStackCapacity(issues, cluster, app, podsOverride)
+        cluster && r.issues.issues.length === 0
+            ? checkStackCapacity(r.issues, cluster, app, podsOverride)
             : [];
-    issues.throwIfAny(subject);
+    r.issues.throwIfAny(stackSubject(stack));
     return {
         stack,
-        platform,
+        platform: "eks",
         app,
         eks: { ...cluster!, region: region! },
-        warnings: [...proxy.warnings, ...warnings],
+        warnings: [...proxyWarnings, ...warnings],
     };
+}
+
+/**
+ * Reads and validates the config of `stack`. Throws one ValidationError whose
+ * subject names the stack and whose issues name each key and value.
+ */
+export function loadStackConfig(stack: string, project: string, lookup: ConfigLookup): StackConfig {
+    const r = new Reader(lookup, new IssueCollector());
+    const platform = r.string("platform", ["eks", "local"] as const) ?? "eks";
+    const proxy = readProxyServiceType(r, platform);
+    const app = readApp(r, proxy.value);
+    return platform === "local"
+        ? localStackConfig(stack, r, app, proxy.warnings)
+        : eksStackConfig(stack, project, r, app, proxy.warnings);
 }
