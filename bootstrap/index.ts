@@ -17,14 +17,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     backendUrl,
-    BootstrapSettings,
     denyInsecureTransportPolicy,
     DEPLOY_MAX_SESSION_SECONDS,
     deployRoleName,
     deployTrustPolicy,
     GITHUB_OIDC_URL,
     githubSetupCommands,
-    loadBootstrapSettings,
+    GithubSettings,
     previewReadPolicy,
     READ_ONLY_MAX_SESSION_SECONDS,
     readOnlyRoleName,
@@ -34,6 +33,7 @@ import {
     stateAccessPolicy,
     STS_AUDIENCE,
 } from "./policies";
+import { BootstrapSettings, loadBootstrapSettings } from "./settings";
 
 /** The state bucket, its key and the URLs the pipeline uses them by. */
 interface StateBackend {
@@ -41,6 +41,11 @@ interface StateBackend {
     key: aws.kms.Key;
     backendUrl: pulumi.Output<string>;
     secretsProvider: pulumi.Output<string>;
+}
+
+/** The repository as GitHub names it: `<owner>/<repo>`. */
+function repositoryOf(settings: BootstrapSettings): string {
+    return `${settings.githubOwner}/${settings.githubRepo}`;
 }
 
 /** GitHub's OIDC provider: IAM allows one per issuer URL and account, so an existing one can be reused. */
@@ -58,29 +63,33 @@ function githubOidcProviderArn(settings: BootstrapSettings): pulumi.Output<strin
     return provider.arn;
 }
 
-function stateBackend(settings: BootstrapSettings, region: string): StateBackend {
-    // State and secrets outlive this stack: `pulumi destroy` here must not take them along.
-    const keep = { protect: true };
-    const tags = { "managed-by": "pulumi", purpose: "pulumi-state" };
+/** The state backend's tags. */
+const STATE_TAGS = { "managed-by": "pulumi", purpose: "pulumi-state" };
+/** State and secrets outlive this stack: `pulumi destroy` here must not take them along. */
+const KEEP = { protect: true };
+
+/** The KMS key of the secrets provider and state encryption, with its alias. */
+function secretsKey(settings: BootstrapSettings): { key: aws.kms.Key; aliasName: string } {
     const key = new aws.kms.Key(
         "pulumi-secrets",
         {
             description: `Pulumi secrets provider and state encryption for ${settings.githubOwner}/${settings.githubRepo}`,
             enableKeyRotation: true,
             deletionWindowInDays: 30,
-            tags,
+            tags: STATE_TAGS,
         },
-        keep,
+        KEEP,
     );
     const aliasName = secretsKeyAlias(settings.namePrefix);
     new aws.kms.Alias("pulumi-secrets", { name: aliasName, targetKeyId: key.keyId });
+    return { key, aliasName };
+}
 
-    const bucket = new aws.s3.Bucket(
-        "pulumi-state",
-        { ...(settings.stateBucketName ? { bucket: settings.stateBucketName } : {}), tags },
-        keep,
-    );
-    // Every earlier checkpoint stays recoverable.
+/**
+ * Locks the state bucket down: versioned (every earlier checkpoint stays
+ * recoverable), encrypted with `key`, never public, owner-enforced, TLS only.
+ */
+function secureStateBucket(bucket: aws.s3.Bucket, key: aws.kms.Key): void {
     new aws.s3.BucketVersioning("pulumi-state", {
         bucket: bucket.id,
         versioningConfiguration: { status: "Enabled" },
@@ -112,6 +121,20 @@ function stateBackend(settings: BootstrapSettings, region: string): StateBackend
         bucket: bucket.id,
         policy: bucket.arn.apply((arn) => JSON.stringify(denyInsecureTransportPolicy(arn))),
     });
+}
+
+/** The S3 state bucket and its KMS key, protected, and the URLs the pipeline uses them by. */
+function stateBackend(settings: BootstrapSettings, region: string): StateBackend {
+    const { key, aliasName } = secretsKey(settings);
+    const bucket = new aws.s3.Bucket(
+        "pulumi-state",
+        {
+            ...(settings.stateBucketName ? { bucket: settings.stateBucketName } : {}),
+            tags: STATE_TAGS,
+        },
+        KEEP,
+    );
+    secureStateBucket(bucket, key);
     return {
         bucket,
         key,
@@ -144,35 +167,59 @@ function grantState(
     });
 }
 
-export = async (): Promise<Record<string, unknown>> => {
-    const config = new pulumi.Config();
-    const settings = loadBootstrapSettings((key) => config.get(key));
+/**
+ * The deploy role of environment `env`: trusted only by jobs in that GitHub
+ * Environment, with the deploy policies and write access to the state backend.
+ */
+function deployRole(
+    settings: BootstrapSettings,
+    env: string,
+    providerArn: pulumi.Output<string>,
+    backend: StateBackend | undefined,
+): aws.iam.Role {
     const { githubOwner: owner, githubRepo: repo } = settings;
-    const repository = `${owner}/${repo}`;
-    const { region } = await aws.getRegion();
+    const repository = repositoryOf(settings);
+    const logicalName = `deploy-${env}`;
+    const role = new aws.iam.Role(logicalName, {
+        name: deployRoleName(settings.namePrefix, env),
+        description: `pulumi up for the ${env} stack, from GitHub Actions jobs in the ${env} environment of ${repository}`,
+        assumeRolePolicy: providerArn.apply((arn) =>
+            JSON.stringify(deployTrustPolicy(arn, owner, repo, env)),
+        ),
+        maxSessionDuration: DEPLOY_MAX_SESSION_SECONDS,
+        tags: { "managed-by": "pulumi", "github-repository": repository, environment: env },
+    });
+    attachPolicies(role, logicalName, settings.deployPolicyArns);
+    if (backend) {
+        grantState(role, logicalName, backend, "write");
+    }
+    return role;
+}
 
-    const providerArn = githubOidcProviderArn(settings);
-    const backend = settings.createStateBackend ? stateBackend(settings, region) : undefined;
-
+/** One deploy role per environment, in order; their ARNs keyed by environment. */
+function deployRoles(
+    settings: BootstrapSettings,
+    providerArn: pulumi.Output<string>,
+    backend: StateBackend | undefined,
+): Record<string, pulumi.Output<string>> {
     const deployRoleArns: Record<string, pulumi.Output<string>> = {};
     for (const env of settings.environments) {
-        const logicalName = `deploy-${env}`;
-        const role = new aws.iam.Role(logicalName, {
-            name: deployRoleName(settings.namePrefix, env),
-            description: `pulumi up for the ${env} stack, from GitHub Actions jobs in the ${env} environment of ${repository}`,
-            assumeRolePolicy: providerArn.apply((arn) =>
-                JSON.stringify(deployTrustPolicy(arn, owner, repo, env)),
-            ),
-            maxSessionDuration: DEPLOY_MAX_SESSION_SECONDS,
-            tags: { "managed-by": "pulumi", "github-repository": repository, environment: env },
-        });
-        attachPolicies(role, logicalName, settings.deployPolicyArns);
-        if (backend) {
-            grantState(role, logicalName, backend, "write");
-        }
-        deployRoleArns[env] = role.arn;
+        deployRoleArns[env] = deployRole(settings, env, providerArn, backend).arn;
     }
+    return deployRoleArns;
+}
 
+/**
+ * The read-only role of pull-request previews and drift detection: view-only
+ * access, the reads a preview needs, and read access to the state backend.
+ */
+function readOnlyRole(
+    settings: BootstrapSettings,
+    providerArn: pulumi.Output<string>,
+    backend: StateBackend | undefined,
+): aws.iam.Role {
+    const { githubOwner: owner, githubRepo: repo } = settings;
+    const repository = repositoryOf(settings);
     const readOnly = new aws.iam.Role("readonly", {
         name: readOnlyRoleName(settings.namePrefix),
         description: `pulumi preview and drift detection from GitHub Actions (pull requests and ${settings.defaultBranch}) of ${repository}`,
@@ -191,7 +238,15 @@ export = async (): Promise<Record<string, unknown>> => {
     if (backend) {
         grantState(readOnly, "readonly", backend, "read");
     }
+    return readOnly;
+}
 
+/** The variables the repository and each GitHub Environment need, for the pipeline. */
+function githubVariables(
+    readOnly: aws.iam.Role,
+    deployRoleArns: Record<string, pulumi.Output<string>>,
+    backend: StateBackend | undefined,
+): pulumi.Output<GithubSettings> {
     const repositoryVariables: Record<string, pulumi.Output<string>> = {
         AWS_READONLY_ROLE_ARN: readOnly.arn,
         ...(backend ? { PULUMI_BACKEND_URL: backend.backendUrl } : {}),
@@ -200,7 +255,19 @@ export = async (): Promise<Record<string, unknown>> => {
     for (const [env, arn] of Object.entries(deployRoleArns)) {
         environmentVariables[env] = { AWS_DEPLOY_ROLE_ARN: arn };
     }
-    const github = pulumi.output({ repositoryVariables, environmentVariables });
+    return pulumi.output({ repositoryVariables, environmentVariables });
+}
+
+export = async (): Promise<Record<string, unknown>> => {
+    const config = new pulumi.Config();
+    const settings = loadBootstrapSettings((key) => config.get(key));
+    const { region } = await aws.getRegion();
+
+    const providerArn = githubOidcProviderArn(settings);
+    const backend = settings.createStateBackend ? stateBackend(settings, region) : undefined;
+    const deployRoleArns = deployRoles(settings, providerArn, backend);
+    const readOnly = readOnlyRole(settings, providerArn, backend);
+    const github = githubVariables(readOnly, deployRoleArns, backend);
 
     return {
         oidcProviderArn: providerArn,
@@ -215,7 +282,7 @@ export = async (): Promise<Record<string, unknown>> => {
             : {}),
         githubVariables: github,
         githubSetupCommands: github.apply((settingsOut) =>
-            githubSetupCommands(owner, repo, settingsOut),
+            githubSetupCommands(settings.githubOwner, settings.githubRepo, settingsOut),
         ),
     };
 };

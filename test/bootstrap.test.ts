@@ -4,23 +4,25 @@ import * as path from "path";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    BOOTSTRAP_NAMESPACE,
-    BootstrapConfigError,
     branchSubject,
     deployTrustPolicy,
     environmentSubject,
     githubSetupCommands,
     githubTrustPolicy,
     EKS_AMI_PARAMETERS,
-    loadBootstrapSettings,
     PolicyDocument,
     previewReadPolicy,
     pullRequestSubject,
     readOnlyTrustPolicy,
     stateAccessPolicy,
+} from "../bootstrap/policies";
+import {
+    BOOTSTRAP_NAMESPACE,
+    BootstrapConfigError,
+    loadBootstrapSettings,
     validateGithubOwner,
     validateGithubRepo,
-} from "../bootstrap/policies";
+} from "../bootstrap/settings";
 import {
     installMocks,
     MOCK_ACCOUNT,
@@ -650,7 +652,7 @@ describe("bootstrap: the program (under mocks)", () => {
             [key("githubOwner")]: "acme",
             [key("githubRepo")]: "acme/orchestration",
         });
-        // The program loads its own copy of bootstrap/policies.ts, so compare by name.
+        // The program loads its own copy of bootstrap/settings.ts, so compare by name.
         assert.ok(error instanceof Error && error.name === "BootstrapConfigError", String(error));
         assert.match(
             error.message,
