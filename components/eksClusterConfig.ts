@@ -6,7 +6,6 @@ import {
     NatStrategy,
     NodeGroupArgs,
 } from "./eksClusterArgs";
-import { maxPodsPerNode } from "./capacity";
 import { resolveClusterAccess } from "./eksClusterAccess";
 import { checkAmiReleaseVersion, NodeAddonVersions, resolveNodeAddonVersions } from "./eksVersions";
 import { Check, IssueCollector, isIntInRange } from "./validation";
@@ -314,11 +313,6 @@ function resolvePinnedVersions(
     return K8S_VERSION.test(kubernetesVersion)
         ? resolveNodeAddonVersions(kubernetesVersion, args.addonVersions ?? {}, check, fieldName)
         : undefined;
-}
-
-/** True when every instance type is in the max-pods table. */
-export function allInstanceTypesKnown(instanceTypes: string[]): boolean {
-    return instanceTypes.every((t) => maxPodsPerNode(t) !== undefined);
 }
 
 /** An IAM trust policy that lets one AWS service assume the role. */

@@ -16,6 +16,7 @@ export type { ResolvedProbe } from "./scalableServiceProbes";
 export type { ResolvedScaling } from "./scalableServiceScaling";
 import { ResolvedPodExtras, resolvePodExtras } from "./scalableServicePod";
 import {
+    checkAnnotations,
     IssueCollector,
     isDns1035Label,
     isDns1123Label,
@@ -369,10 +370,7 @@ function resolveAnnotations(
     field: string,
     given: Record<string, string> | undefined,
 ): Record<string, string> {
-    for (const [key, value] of Object.entries(given ?? {})) {
-        issues.check(isLabelKey(key), `${field}.${key}`, key, "is not a valid annotation key");
-        issues.check(typeof value === "string", `${field}.${key}`, value, "must be a string");
-    }
+    checkAnnotations(issues, field, given);
     return { ...(given ?? {}) };
 }
 

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { IngressArgs, ScalableServiceArgs } from "./scalableServiceArgs";
-import { IssueCollector, isDns1123Subdomain, isLabelKey } from "./validation";
+import { checkAnnotations, IssueCollector, isDns1123Subdomain } from "./validation";
 
 import Input = k8s.types.input;
 
@@ -79,7 +79,7 @@ export function resolveIngress(
         "must be a lowercase DNS name such as shop.example.com (or *.example.com), not an IP address",
     );
     checkObjectNames(issues, given);
-    checkAnnotations(issues, given.annotations);
+    checkAnnotations(issues, "ingress.annotations", given.annotations);
     return {
         host: given.host,
         paths: resolvePaths(issues, given.paths),
@@ -104,24 +104,6 @@ function checkObjectNames(issues: IssueCollector, given: IngressArgs): void {
                 "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'",
             );
         }
-    }
-}
-
-/** The Ingress's own annotations: valid keys, string values. */
-function checkAnnotations(issues: IssueCollector, annotations: IngressArgs["annotations"]): void {
-    for (const [key, value] of Object.entries(annotations ?? {})) {
-        issues.check(
-            isLabelKey(key),
-            `ingress.annotations.${key}`,
-            key,
-            "is not a valid annotation key",
-        );
-        issues.check(
-            typeof value === "string",
-            `ingress.annotations.${key}`,
-            value,
-            "must be a string",
-        );
     }
 }
 

@@ -134,3 +134,15 @@ export function isLabelKey(key: string): boolean {
 export function isLabelValue(value: unknown): boolean {
     return typeof value === "string" && value.length <= 63 && LABEL_VALUE.test(value);
 }
+
+/** Records an issue for each annotation under `field` whose key is not a valid key or whose value is not a string. */
+export function checkAnnotations(
+    issues: IssueCollector,
+    field: string,
+    annotations: Record<string, unknown> | undefined,
+): void {
+    for (const [key, value] of Object.entries(annotations ?? {})) {
+        issues.check(isLabelKey(key), `${field}.${key}`, key, "is not a valid annotation key");
+        issues.check(typeof value === "string", `${field}.${key}`, value, "must be a string");
+    }
+}
