@@ -5,10 +5,10 @@ import { ResolvedService, resolveScalableService } from "./scalableServiceConfig
 import { buildEnvSecretData, envSecretChecksum, needsEnvSecret } from "./scalableServiceEnv";
 import { buildIngressMetadata, buildIngressSpec } from "./scalableServiceIngress";
 import {
+    buildDeploymentMetadata,
     buildDeploymentSpec,
     buildHpaSpec,
     buildMetadata,
-    DEPLOYMENT_ANNOTATIONS,
     buildNetworkPolicySpec,
     buildPdbSpec,
     buildServiceAccountMetadata,
@@ -190,7 +190,7 @@ function createDeployment(
     return new k8s.apps.v1.Deployment(
         name,
         {
-            metadata: { ...metadata, annotations: { ...DEPLOYMENT_ANNOTATIONS } },
+            metadata: buildDeploymentMetadata(resolved, metadata),
             spec: buildDeploymentSpec(resolved, prerequisites.wiring),
         },
         {

@@ -159,12 +159,32 @@ export function initialReplicas(svc: ResolvedService): number {
 }
 
 /**
- * Annotations of the Deployment object (not its pods). `pulumi.com/patchForce`
- * makes the server-side apply take the fields the component declares from any
- * other field manager: after a switch from an HPA to a fixed count, the HPA
+ * The Deployment annotation that names who sets `spec.replicas`: `hpa` or
+ * `fixed`. A switch between the two changes nothing else in the Deployment's
+ * inputs when the fixed count equals the count it was created with (the HPA's
+ * minimum), and the provider diffs inputs against the state it last applied,
+ * not against the cluster: without this annotation it would apply nothing, the
+ * HPA would be deleted, and the Deployment would keep whatever count the HPA
+ * had left it at.
+ */
+export const SCALING_ANNOTATION = "scaling/replicas";
+
+/**
+ * The Deployment object's metadata (not its pods'): the shared metadata, plus
+ * {@link SCALING_ANNOTATION} and `pulumi.com/patchForce`. The force makes the
+ * server-side apply take the fields the component declares from any other
+ * field manager: after a switch from an HPA to a fixed count, the HPA
  * controller still owns `spec.replicas`, and an unforced apply would conflict.
  */
-export const DEPLOYMENT_ANNOTATIONS = { "pulumi.com/patchForce": "true" } as const;
+export function buildDeploymentMetadata(
+    svc: ResolvedService,
+    metadata: Input.meta.v1.ObjectMeta,
+): Input.meta.v1.ObjectMeta {
+    return {
+        ...metadata,
+        annotations: { "pulumi.com/patchForce": "true", [SCALING_ANNOTATION]: svc.scaling.kind },
+    };
+}
 
 /** The Deployment spec; `replicas` is {@link initialReplicas}. */
 export function buildDeploymentSpec(

@@ -106,7 +106,7 @@ describe("ScalableService (under mocks)", () => {
                 "app.kubernetes.io/name": "backend",
                 "app.kubernetes.io/managed-by": "pulumi",
             },
-            annotations: { "pulumi.com/patchForce": "true" },
+            annotations: { "pulumi.com/patchForce": "true", "scaling/replicas": "hpa" },
         });
         assert.equal(d.spec.replicas, 2, "a new service starts at the HPA's minimum");
         // ...and only starts there: later changes to the count are the HPA's.
@@ -229,6 +229,7 @@ describe("ScalableService (under mocks)", () => {
         assert.deepEqual(mocks.one(T.service).inputs.metadata.annotations, lb);
         assert.deepEqual(mocks.one(T.deployment).inputs.metadata.annotations, {
             "pulumi.com/patchForce": "true",
+            "scaling/replicas": "hpa",
         });
     });
 

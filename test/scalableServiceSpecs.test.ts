@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { resolveScalableService } from "../components";
 import {
+    buildDeploymentMetadata,
     buildDeploymentSpec,
     buildHpaSpec,
     buildMetadata,
@@ -129,6 +130,23 @@ describe("spec builders (pure)", () => {
                 autoscaling: { minReplicas: 3, maxReplicas: 5 },
             });
             assert.equal((buildDeploymentSpec(three) as any).replicas, 3);
+        });
+
+        it("names who sets spec.replicas on the Deployment, so a switch always changes its inputs", () => {
+            // Created with an HPA at 2, then switched to a fixed 2: the spec is the same,
+            // and only the annotation makes the provider apply the switch.
+            const hpa = resolve();
+            const fixed = resolve({ ...contractArgs(), autoscaling: false, replicas: 2 });
+            assert.deepEqual(buildDeploymentSpec(hpa), buildDeploymentSpec(fixed));
+            const metadata = buildMetadata(hpa);
+            assert.deepEqual(buildDeploymentMetadata(hpa, metadata), {
+                ...metadata,
+                annotations: { "pulumi.com/patchForce": "true", "scaling/replicas": "hpa" },
+            });
+            assert.deepEqual(buildDeploymentMetadata(fixed, metadata).annotations, {
+                "pulumi.com/patchForce": "true",
+                "scaling/replicas": "fixed",
+            });
         });
 
         it("sets spec.replicas for a fixed count", () => {

@@ -30,6 +30,21 @@ const MAX = 4;
 const FIXED = 3;
 const API_TOKEN = "e2e-token-4f1d9c";
 
+/** Annotates every ready pod of the service: KWOK reports the CPU usage `kwok.x-k8s.io/usage-cpu` names. */
+async function annotateReadyPods(kube: Kube, annotation: string): Promise<void> {
+    for (const p of (await workload(kube, NAMESPACE, NAME)).readyPods) {
+        await kube.run([
+            "annotate",
+            "pod",
+            p.metadata.name,
+            "-n",
+            NAMESPACE,
+            "--overwrite",
+            annotation,
+        ]);
+    }
+}
+
 describe("the packed package in a consumer project, on a real control plane", function () {
     this.timeout(900_000);
     let kube: Kube;
@@ -150,21 +165,8 @@ describe("the packed package in a consumer project, on a real control plane", fu
             },
             { timeoutMs: 180_000, intervalMs: 1000 },
         );
-        const annotateAll = async (value: string) => {
-            for (const p of (await workload(kube, NAMESPACE, NAME)).readyPods) {
-                await kube.run([
-                    "annotate",
-                    "pod",
-                    p.metadata.name,
-                    "-n",
-                    NAMESPACE,
-                    "--overwrite",
-                    value,
-                ]);
-            }
-        };
         // KWOK reports the usage the annotation names: 200m of a 100m request is 200%, target 50%.
-        await annotateAll("kwok.x-k8s.io/usage-cpu=200m");
+        await annotateReadyPods(kube, "kwok.x-k8s.io/usage-cpu=200m");
         let start = performance.now();
         await waitFor(
             `a scale-up to ${MAX}`,
@@ -183,7 +185,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
             `zone skew above 1: ${zones.join(", ")}`,
         );
 
-        await annotateAll("kwok.x-k8s.io/usage-cpu-");
+        await annotateReadyPods(kube, "kwok.x-k8s.io/usage-cpu-");
         start = performance.now();
         await waitFor(
             `a scale-down to ${MIN}`,
@@ -196,6 +198,46 @@ describe("the packed package in a consumer project, on a real control plane", fu
         recordFigure(
             `HPA scale-down ${MAX} -> ${MIN} (consumer, no stabilization window)`,
             secondsSince(start),
+        );
+    });
+
+    it("applies a switch to a fixed count equal to the one it was created with, after the HPA moved it", async function () {
+        // The Deployment was created at MIN; the HPA scales it to MAX. Setting `replicas`
+        // to MIN leaves the Deployment's spec as it was registered, so only the scaling
+        // annotation tells the provider there is something to apply.
+        await annotateReadyPods(kube, "kwok.x-k8s.io/usage-cpu=200m");
+        await waitFor(
+            `a scale-up to ${MAX}`,
+            async () => ((await deployment()).spec.replicas === MAX ? true : undefined),
+            { timeoutMs: 180_000, intervalMs: 1000 },
+        );
+        await setConfig("replicas", MIN);
+        await pulumi.up(stack);
+        assert.equal(await kube.find("hpa", NAME, NAMESPACE), undefined, "the HPA is gone");
+        const fixed = await waitRolledOut(kube, NAMESPACE, NAME, MIN);
+        assert.equal(fixed.deployment.spec.replicas, MIN);
+        await pulumi.preview(stack, ["--expect-no-changes"]);
+
+        // Back to the HPA, with no usage left on the pods, for the next case.
+        await annotateReadyPods(kube, "kwok.x-k8s.io/usage-cpu-");
+        await setConfig("replicas");
+        await pulumi.up(stack);
+        // Settled for the next case: the HPA reads the pods' CPU, below its 50% target, and holds MIN.
+        await waitFor(
+            `the HPA back, reading CPU below its target, at ${MIN} replicas`,
+            async () => {
+                const hpa = await kube.find("hpa", NAME, NAMESPACE);
+                const cpu = (hpa?.status?.currentMetrics ?? [])[0]?.resource?.current
+                    ?.averageUtilization;
+                const desired = hpa?.status?.desiredReplicas;
+                const replicas = (await deployment()).spec.replicas;
+                if (typeof cpu === "number" && cpu < 50 && desired === MIN && replicas === MIN) {
+                    return true;
+                }
+                // Thrown, not returned: waitFor names the last state it saw when it times out.
+                throw new Error(`HPA CPU ${cpu}%, desired ${desired}; Deployment ${replicas}`);
+            },
+            { timeoutMs: 180_000, intervalMs: 1000 },
         );
     });
 
