@@ -232,7 +232,7 @@ function createHpa(
     );
 }
 
-/** The PodDisruptionBudget; undefined when the service may run a single replica. */
+/** The PodDisruptionBudget; undefined for a fixed single replica. */
 function createPdb(
     parent: pulumi.Resource,
     child: ChildInputs,

@@ -66,7 +66,12 @@ export interface ResolvedService {
     preStopSleepSeconds: number;
     terminationGracePeriodSeconds: number;
     imagePullPolicy: ImagePullPolicy;
-    /** Replicas ≥ 2 at the low end: only then a PDB can't block a node drain. */
+    /**
+     * The service may run two or more replicas (a fixed count, or the HPA's
+     * maximum): a PDB then keeps drains to one pod at a time. At one running
+     * replica its `maxUnavailable: 1` still allows that pod's eviction, so it
+     * never blocks a drain; a fixed single replica gets none, as it protects nothing.
+     */
     createPdb: boolean;
     /** Pod labels and annotations, pull secrets, zone spread, ServiceAccount annotations. */
     pod: ResolvedPodExtras;
@@ -504,6 +509,7 @@ function resolveSettings(
     const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, namespace, port, probes);
     const imagePullPolicy = resolvePullPolicy(issues, args);
     const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
+    const highestReplicas = scaling.kind === "hpa" ? scaling.maxReplicas : scaling.replicas;
     const pod = resolvePodExtras(issues, args, lowestReplicas, warnings);
     const ingress = resolveIngress(issues, args);
     return {
@@ -517,7 +523,7 @@ function resolveSettings(
         security,
         ...shutdown,
         imagePullPolicy,
-        createPdb: lowestReplicas >= 2,
+        createPdb: highestReplicas >= 2,
         pod,
         ingress,
         networkPolicy,

@@ -306,9 +306,12 @@ export function buildHpaSpec(
 }
 
 /**
- * The `policy/v1` PDB spec, or undefined where it would block a node drain
- * (fewer than two replicas). `AlwaysAllow` lets a drain evict pods that are
- * already unhealthy, so a crash-looping pod can't wedge a node upgrade.
+ * The `policy/v1` PDB spec, or undefined for a fixed single replica, which it
+ * would not protect. `maxUnavailable: 1` lets a drain evict one pod at a time,
+ * and, at one running replica (an HPA at its minimum of 1), that pod: the
+ * disruption controller then requires 0 healthy pods, so a drain is never
+ * blocked. `AlwaysAllow` lets a drain evict pods that are already unhealthy,
+ * so a crash-looping pod can't wedge a node upgrade.
  */
 export function buildPdbSpec(
     svc: ResolvedService,

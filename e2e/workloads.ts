@@ -9,6 +9,24 @@ export function selectorOf(deployment: KubeObject): string {
         .join(",");
 }
 
+/**
+ * Asks the API server to evict `pod` (the Eviction API, which a drain uses and
+ * which honours PodDisruptionBudgets). Never throws: the exit code and stderr
+ * say whether the eviction was refused.
+ */
+export function evictPod(kube: Kube, namespace: string, pod: string) {
+    return kube.attempt(
+        ["create", "--raw", `/api/v1/namespaces/${namespace}/pods/${pod}/eviction`, "-f", "-"],
+        {
+            input: JSON.stringify({
+                apiVersion: "policy/v1",
+                kind: "Eviction",
+                metadata: { name: pod, namespace },
+            }),
+        },
+    );
+}
+
 /** What one Deployment runs right now, read through the API server. */
 export interface Workload {
     deployment: KubeObject;

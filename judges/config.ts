@@ -37,12 +37,6 @@ export const KUBE_SCORE_EXEMPTIONS: Exemption[] = [
         appliesTo: "every stack",
     },
     {
-        check: "deployment-has-poddisruptionbudget",
-        reason: "With one replica a PodDisruptionBudget would block node drains, so ScalableService creates none below two replicas.",
-        when: oneReplica,
-        appliesTo: "stacks with minReplicas 1 (dev, local)",
-    },
-    {
         check: "deployment-targeted-by-hpa-does-not-have-replicas-configured",
         reason: "The Deployment declares the HPA's minimum at creation only, so `pulumi up` returns with that many ready pods; later changes to `spec.replicas` are ignored and the provider leaves the field to the HPA, so no `up` resets its count (proven on a real control plane by the e2e suite).",
         appliesTo: "every stack",

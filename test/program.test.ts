@@ -166,7 +166,7 @@ describe("the program, evaluated per stack (under mocks)", function () {
         const hpaMins = (s: string) =>
             results[s].mocks.ofType(T.hpa).map((h) => h.inputs.spec.minReplicas);
 
-        it("dev is cheap: one NAT gateway, 2 AZs, small nodes, minReplicas 1 and no PDBs", () => {
+        it("dev is cheap: one NAT gateway, 2 AZs, small nodes, minReplicas 1 (with PDBs for its scale-ups)", () => {
             assert.deepEqual(vpc("dev").natGateways, { strategy: "Single" });
             assert.equal(vpc("dev").numberOfAvailabilityZones, 2);
             assert.deepEqual(nodes("dev").instanceTypes, ["t3.small"]);
@@ -176,7 +176,7 @@ describe("the program, evaluated per stack (under mocks)", function () {
                 maxSize: 3,
             });
             assert.deepEqual(hpaMins("dev"), [1, 1, 1]);
-            assert.equal(results.dev.mocks.ofType(T.pdb).length, 0);
+            assert.equal(results.dev.mocks.ofType(T.pdb).length, 3);
             assert.deepEqual(cluster("dev").enabledClusterLogTypes, []);
             assert.equal(
                 results.dev.mocks.resources.some((x) => x.protect),

@@ -148,7 +148,7 @@ describe("npm run render (under mocks)", function () {
         const names = Object.keys(first).sort();
         assert.ok(names.includes("SUMMARY.md") && names.includes("aws-resources.yaml"));
         assert.equal(names.filter((n) => n.startsWith("kubernetes/apps/deployment-")).length, 3);
-        assert.equal(names.filter((n) => n.startsWith("kubernetes/")).length, 17);
+        assert.equal(names.filter((n) => n.startsWith("kubernetes/")).length, 20);
         assert.match(first["SUMMARY.md"], /\| `eks:index:Cluster` \| 1 \|/);
         const aws = parse(first["aws-resources.yaml"]) as Array<{ type: string }>;
         assert.ok(aws.some((r) => r.type === "awsx:ec2:Vpc"));

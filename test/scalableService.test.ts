@@ -166,14 +166,22 @@ describe("ScalableService (under mocks)", () => {
         assert.equal(mocks.ofType(T.pdb).length, 1);
     });
 
-    it("registers no PDB for a single replica", async () => {
-        const svc = await create("single", {
+    it("registers a PDB for an HPA that starts at one replica, and none for a fixed single replica", async () => {
+        const scaled = await create("scaled", {
             ...minimalArgs(),
             autoscaling: { minReplicas: 1, maxReplicas: 3 },
         });
-        assert.equal(svc.pdb, undefined);
+        assert.equal(mocks.ofType(T.pdb).length, 1);
+        assert.equal(mocks.one(T.pdb).parent, await valueOf(scaled.urn));
+        mocks.reset();
+        const single = await create("single", {
+            ...minimalArgs(),
+            autoscaling: false,
+            replicas: 1,
+        });
+        assert.equal(single.pdb, undefined);
         assert.equal(mocks.ofType(T.pdb).length, 0);
-        assert.equal(mocks.ofType(T.hpa).length, 1);
+        assert.equal(mocks.ofType(T.hpa).length, 0);
     });
 
     it("uses an existing service account instead of creating one", async () => {

@@ -167,17 +167,14 @@ describe("resolveScalableService: fixed replicas and PDB rule (pure)", () => {
         assert.equal(r.createPdb, true);
     });
 
-    it("creates no PDB for one replica, fixed or autoscaled, so a node drain can't be blocked", () => {
-        assert.equal(
-            resolveScalableService("x", { ...minimalArgs(), autoscaling: false, replicas: 1 })
-                .resolved.createPdb,
-            false,
-        );
-        assert.equal(
-            resolveScalableService("x", { ...minimalArgs(), autoscaling: { minReplicas: 1 } })
-                .resolved.createPdb,
-            false,
-        );
+    it("creates a PDB whenever the service may run two or more replicas, and none for a fixed single one", () => {
+        const createPdb = (args: Partial<ScalableServiceArgs>) =>
+            resolveScalableService("x", { ...minimalArgs(), ...args }).resolved.createPdb;
+        // An HPA at 1 that may scale to 3: drains must still go one pod at a time.
+        assert.equal(createPdb({ autoscaling: { minReplicas: 1, maxReplicas: 3 } }), true);
+        assert.equal(createPdb({ autoscaling: { minReplicas: 1, maxReplicas: 1 } }), false);
+        assert.equal(createPdb({ autoscaling: false, replicas: 1 }), false);
+        assert.equal(createPdb({ autoscaling: false, replicas: 2 }), true);
     });
 
     it("warns when the image is unpinned or :latest", () => {

@@ -224,8 +224,12 @@ describe("spec builders (pure)", () => {
                 selector: { matchLabels: { "app.kubernetes.io/name": "backend" } },
                 unhealthyPodEvictionPolicy: "AlwaysAllow",
             });
-            assert.equal(
+            // An HPA from one replica still gets one; a fixed single replica doesn't.
+            assert.ok(
                 buildPdbSpec(resolve({ ...contractArgs(), autoscaling: { minReplicas: 1 } })),
+            );
+            assert.equal(
+                buildPdbSpec(resolve({ ...contractArgs(), autoscaling: false, replicas: 1 })),
                 undefined,
             );
         });

@@ -13,7 +13,9 @@ import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { PulumiCli, StackRef } from "../../e2e/pulumi";
 import {
+    evictPod,
     podZones,
+    rolledOut,
     waitEndpointsMatchPods,
     selectorOf,
     waitRolledOut,
@@ -266,6 +268,46 @@ describe("the packed package in a consumer project, on a real control plane", fu
         const back = await waitRolledOut(kube, NAMESPACE, NAME, MIN);
         assert.ok(back.deployment.spec.replicas >= MIN && back.deployment.spec.replicas <= MAX);
         await pulumi.preview(stack, ["--expect-no-changes"]);
+    });
+
+    it("never lets its PDB block a drain: at an HPA minimum of 1, the one pod is evictable", async function () {
+        await setConfig("minReplicas", 1);
+        await pulumi.up(stack);
+        // No CPU load and no stabilization window: the HPA brings the Deployment down to 1.
+        const one = await waitFor(
+            "the HPA to bring the Deployment down to 1 ready pod",
+            async () => {
+                const w = await workload(kube, NAMESPACE, NAME);
+                const replicas = w.deployment.spec.replicas;
+                if (replicas === 1 && rolledOut(w.deployment) && w.readyPods.length === 1) {
+                    return w;
+                }
+                throw new Error(`${replicas} replicas, ${w.readyPods.length} ready pods`);
+            },
+            { timeoutMs: 180_000, intervalMs: 1000 },
+        );
+        await waitFor("the PDB to expect 1 pod and allow 1 disruption", async () => {
+            // The component's only PDB in the namespace (its name has Pulumi's suffix).
+            const [pdb] = await kube.get("pdb", undefined, NAMESPACE);
+            const { expectedPods, disruptionsAllowed } = pdb?.status ?? {};
+            if (expectedPods === 1 && disruptionsAllowed === 1) {
+                return pdb;
+            }
+            throw new Error(
+                `expectedPods ${expectedPods}, disruptionsAllowed ${disruptionsAllowed}`,
+            );
+        });
+        const pod = one.readyPods[0].metadata.name as string;
+        const eviction = await evictPod(kube, NAMESPACE, pod);
+        assert.equal(eviction.code, 0, `the eviction was refused: ${eviction.stderr}`);
+        await waitFor(`a replacement for ${pod}`, async () => {
+            const w = await workload(kube, NAMESPACE, NAME);
+            return w.readyPods.length === 1 && w.readyPods[0].metadata.name !== pod ? w : undefined;
+        });
+
+        await setConfig("minReplicas");
+        await pulumi.up(stack);
+        await waitRolledOut(kube, NAMESPACE, NAME, MIN);
     });
 
     it("is destroyed without a trace", async function () {

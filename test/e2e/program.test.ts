@@ -14,6 +14,7 @@ import { isReady, Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { PulumiCli, StackRef, summary } from "../../e2e/pulumi";
 import {
+    evictPod,
     podZones,
     waitEndpointsMatchPods,
     selectorOf,
@@ -233,23 +234,7 @@ describe("the program on a real control plane (pulumi up of the local platform)"
         const nodes = (await kube.get("nodes")).map((n: KubeObject) => n.metadata.name as string);
         const name = "backend-feed";
         const w = await workload(kube, NAMESPACE, name);
-        const evict = (pod: string) =>
-            kube.attempt(
-                [
-                    "create",
-                    "--raw",
-                    `/api/v1/namespaces/${NAMESPACE}/pods/${pod}/eviction`,
-                    "-f",
-                    "-",
-                ],
-                {
-                    input: JSON.stringify({
-                        apiVersion: "policy/v1",
-                        kind: "Eviction",
-                        metadata: { name: pod, namespace: NAMESPACE },
-                    }),
-                },
-            );
+        const evict = (pod: string) => evictPod(kube, NAMESPACE, pod);
         // With every node cordoned no replacement can start, so after one eviction the budget is spent.
         for (const n of nodes) await kube.run(["cordon", n]);
         try {
