@@ -118,6 +118,64 @@ describe("the component provider (under mocks)", () => {
             );
         });
 
+        it("unwraps a known output at any depth, as other languages send nested values, and depends on its resources", async () => {
+            const ns = new k8s.core.v1.Namespace("shop", { metadata: { name: "shop" } });
+            const { args, dependsOn } = await plainInputs(
+                "ScalableService web",
+                {
+                    image: "nginx:1.28",
+                    autoscaling: { minReplicas: pulumi.output(2), maxReplicas: 4 },
+                    ingress: {
+                        host: ns.metadata.name.apply((n) => `${n}.example.com`),
+                        paths: [pulumi.output("/"), "/api"],
+                    },
+                },
+                [],
+            );
+            assert.deepEqual(args, {
+                image: "nginx:1.28",
+                autoscaling: { minReplicas: 2, maxReplicas: 4 },
+                ingress: { host: "shop.example.com", paths: ["/", "/api"] },
+            });
+            assert.deepEqual(dependsOn, [ns]);
+        });
+
+        it("names a nested field that is unknown at preview or a secret by its path", async () => {
+            await assert.rejects(
+                plainInputs(
+                    "ScalableService web",
+                    {
+                        autoscaling: { minReplicas: pulumi.output(unknown) },
+                        ingress: { paths: ["/", pulumi.secret("/admin")] },
+                    },
+                    [],
+                ),
+                (err: Error) => {
+                    assert.match(
+                        err.message,
+                        /'autoscaling\.minReplicas' \("<unknown>"\) must be known at preview/,
+                    );
+                    assert.match(
+                        err.message,
+                        /'ingress\.paths\[1\]' \("<secret>"\) can't be a secret/,
+                    );
+                    return true;
+                },
+            );
+        });
+
+        it("leaves the entries of the input fields as they are, secrets included", async () => {
+            const token = pulumi.secret("s3cret");
+            const { args } = await plainInputs(
+                "ScalableService web",
+                { env: { TOKEN: token, LEVEL: "info" } },
+                ["env"],
+            );
+            const env = args.env as Record<string, unknown>;
+            assert.equal(env.TOKEN, token);
+            assert.equal(env.LEVEL, "info");
+        });
+
         it("turns an output of a map into a map of outputs for the input fields", async () => {
             const { args } = await plainInputs(
                 "ScalableService web",

@@ -3,8 +3,9 @@ import { IssueCollector } from "../validation";
 
 /**
  * Turns the inputs a component receives over the wire into the args the
- * TypeScript component takes. The engine sends a top-level input as a
- * `pulumi.Output` when it depends on another resource or is a secret.
+ * TypeScript component takes. The SDK hands the component an input, at any
+ * depth (`autoscaling.minReplicas`, `ingress.host`), as a `pulumi.Output`
+ * when it depends on another resource or is a secret.
  * ScalableService validates its correctness fields (ports, bounds, paths)
  * before it registers anything, so those must be plain values: a known
  * output is unwrapped, and its resources become dependencies of the
@@ -28,9 +29,9 @@ interface OutputInternals<T> {
 }
 
 /**
- * Unwraps every top-level output except the `inputFields`, whose entries
- * stay outputs. Throws a `ValidationError` listing each field that can't be
- * unwrapped.
+ * Unwraps every output, at any depth of plain objects and arrays, except in
+ * the `inputFields`, whose entries stay outputs. Throws a `ValidationError`
+ * listing each field, by its dotted path, that can't be unwrapped.
  */
 export async function plainInputs(
     component: string,
@@ -41,32 +42,72 @@ export async function plainInputs(
     const args: Record<string, unknown> = {};
     const dependsOn = new Set<pulumi.Resource>();
     for (const [field, value] of Object.entries(inputs)) {
-        if (!pulumi.Output.isInstance(value)) {
-            args[field] = value;
-            continue;
-        }
-        const out = value as unknown as OutputInternals<unknown>;
-        for (const r of (await out.allResources?.()) ?? []) dependsOn.add(r);
-        if (inputFields.includes(field)) {
+        if (!inputFields.includes(field)) {
+            args[field] = await unwrap(component, field, value, issues, dependsOn);
+        } else if (pulumi.Output.isInstance(value)) {
+            await addResources(value, dependsOn);
             args[field] = await entriesOf(value as pulumi.Output<Record<string, unknown>>);
-        } else if (!(await out.isKnown)) {
-            issues.add(
-                field,
-                "<unknown>",
-                `must be known at preview: ${component} validates it before it creates anything`,
-            );
-        } else if (await out.isSecret) {
-            issues.add(
-                field,
-                "<secret>",
-                "can't be a secret: only env values and serviceAccountAnnotations can",
-            );
         } else {
-            args[field] = await out.promise();
+            // Entries the component takes as inputs: outputs, secrets included, pass as they are.
+            args[field] = value;
         }
     }
     issues.throwIfAny(component);
     return { args, dependsOn: [...dependsOn] };
+}
+
+/** Adds the resources an output's value came from to `into`. */
+async function addResources(value: unknown, into: Set<pulumi.Resource>): Promise<void> {
+    const out = value as OutputInternals<unknown>;
+    for (const r of (await out.allResources?.()) ?? []) into.add(r);
+}
+
+/** `value` with every output in it, at any depth, replaced by its known, non-secret value. */
+async function unwrap(
+    component: string,
+    path: string,
+    value: unknown,
+    issues: IssueCollector,
+    dependsOn: Set<pulumi.Resource>,
+): Promise<unknown> {
+    const inner = (p: string, v: unknown) => unwrap(component, p, v, issues, dependsOn);
+    if (pulumi.Output.isInstance(value)) {
+        await addResources(value, dependsOn);
+        const out = value as unknown as OutputInternals<unknown>;
+        if (!(await out.isKnown)) {
+            issues.add(
+                path,
+                "<unknown>",
+                `must be known at preview: ${component} validates it before it creates anything`,
+            );
+            return undefined;
+        }
+        if (await out.isSecret) {
+            issues.add(
+                path,
+                "<secret>",
+                "can't be a secret: only env values and serviceAccountAnnotations can",
+            );
+            return undefined;
+        }
+        return inner(path, await out.promise());
+    }
+    if (Array.isArray(value)) {
+        return Promise.all(value.map((v, i) => inner(`${path}[${i}]`, v)));
+    }
+    if (isPlainObject(value)) {
+        const entries = Object.entries(value);
+        const unwrapped = await Promise.all(entries.map(([k, v]) => inner(`${path}.${k}`, v)));
+        return Object.fromEntries(entries.map(([k], i) => [k, unwrapped[i]]));
+    }
+    return value;
+}
+
+/** An object literal (not a class instance such as a resource or an asset). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    if (value === null || typeof value !== "object") return false;
+    const proto: unknown = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
 }
 
 /** An output of a map as a map of outputs, so each entry keeps its secrecy on its own. */

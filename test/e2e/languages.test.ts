@@ -171,6 +171,16 @@ describe("the component package from other languages, on a real control plane", 
                 });
             });
 
+            if (consumer.example === "yaml") {
+                it("unwraps a nested output (podLabels from the Namespace's name) onto the pods", async function () {
+                    const w = await workload(kube, consumer.namespace, NAME);
+                    assert.ok(w.readyPods.length > 0);
+                    for (const p of w.readyPods) {
+                        assert.equal(p.metadata.labels["part-of"], consumer.namespace);
+                    }
+                });
+            }
+
             if (consumer.example === "python") {
                 it("keeps a Pulumi secret from Python out of the Deployment", async function () {
                     const deployment = await kube.get("deployment", NAME, consumer.namespace);
