@@ -517,8 +517,9 @@ export interface ScalableServiceArgs {
      */
     preStopSleepSeconds?: number;
     /**
-     * Seconds Kubernetes waits after the preStop hook before SIGKILL; must exceed
-     * `preStopSleepSeconds`.
+     * Seconds from the start of termination to SIGKILL, the preStop pause
+     * included: the app gets this minus `preStopSleepSeconds` after SIGTERM
+     * (25 s by default). Must exceed `preStopSleepSeconds`.
      * @default 30
      */
     terminationGracePeriodSeconds?: number;

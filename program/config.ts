@@ -164,13 +164,19 @@ function checkReplicas(issues: IssueCollector, app: AppSettings): void {
     }
 }
 
+/** `default` and the `kube-` namespaces, which Kubernetes creates and the program must not own. */
+function isClusterNamespace(namespace: string): boolean {
+    return namespace === "default" || namespace.startsWith("kube-");
+}
+
 /** Checks the application settings, one issue per bad key, in the order of AppSettings. */
 function checkApp(issues: IssueCollector, app: AppSettings): void {
+    // The program creates this namespace and deletes it on destroy: never one the cluster owns.
     issues.check(
-        isDns1123Label(app.namespace) && app.namespace !== "kube-system",
+        isDns1123Label(app.namespace) && !isClusterNamespace(app.namespace),
         key("namespace"),
         app.namespace,
-        "must be a DNS-1123 label other than kube-system",
+        "must be a DNS-1123 label and not a namespace the cluster creates itself (default, kube-*): the program creates it and deletes it on destroy",
     );
     checkReplicas(issues, app);
     issues.check(

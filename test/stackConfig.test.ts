@@ -175,6 +175,22 @@ describe("stack config (pure)", () => {
         );
     });
 
+    it("refuses a namespace the cluster creates itself, which destroy would delete", () => {
+        for (const namespace of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+            assert.throws(
+                () =>
+                    loadStackConfig(
+                        "local",
+                        "orchestration",
+                        lookup({ ...stackConfig("local"), "orchestration:namespace": namespace }),
+                    ),
+                new RegExp(
+                    `'orchestration:namespace' \\("${namespace}"\\) must be a DNS-1123 label and not a namespace the cluster creates itself`,
+                ),
+            );
+        }
+    });
+
     it("maps EksCluster argument paths to config keys", () => {
         assert.equal(eksConfigKey("nodeGroup.maxSize"), "orchestration:nodeMaxSize");
         assert.equal(eksConfigKey("publicAccessCidrs[2]"), "orchestration:publicAccessCidrs[2]");

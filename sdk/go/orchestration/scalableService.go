@@ -182,8 +182,9 @@ type scalableServiceArgs struct {
 	//
 	// Default: "ClusterIP": reachable only inside the cluster
 	ServiceType *ServiceType `pulumi:"serviceType"`
-	// Seconds Kubernetes waits after the preStop hook before SIGKILL; must exceed
-	// `preStopSleepSeconds`.
+	// Seconds from the start of termination to SIGKILL, the preStop pause
+	// included: the app gets this minus `preStopSleepSeconds` after SIGTERM
+	// (25 s by default). Must exceed `preStopSleepSeconds`.
 	//
 	// Default: 30
 	TerminationGracePeriodSeconds *int `pulumi:"terminationGracePeriodSeconds"`
@@ -328,8 +329,9 @@ type ScalableServiceArgs struct {
 	//
 	// Default: "ClusterIP": reachable only inside the cluster
 	ServiceType ServiceTypePtrInput
-	// Seconds Kubernetes waits after the preStop hook before SIGKILL; must exceed
-	// `preStopSleepSeconds`.
+	// Seconds from the start of termination to SIGKILL, the preStop pause
+	// included: the app gets this minus `preStopSleepSeconds` after SIGTERM
+	// (25 s by default). Must exceed `preStopSleepSeconds`.
 	//
 	// Default: 30
 	TerminationGracePeriodSeconds pulumi.IntPtrInput

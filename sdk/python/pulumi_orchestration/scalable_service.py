@@ -153,8 +153,9 @@ class ScalableServiceArgs:
         :param pulumi.Input['ServiceType'] service_type: How the Service is exposed.
                
                Default: "ClusterIP": reachable only inside the cluster
-        :param pulumi.Input[_builtins.int] termination_grace_period_seconds: Seconds Kubernetes waits after the preStop hook before SIGKILL; must exceed
-               `preStopSleepSeconds`.
+        :param pulumi.Input[_builtins.int] termination_grace_period_seconds: Seconds from the start of termination to SIGKILL, the preStop pause
+               included: the app gets this minus `preStopSleepSeconds` after SIGTERM
+               (25 s by default). Must exceed `preStopSleepSeconds`.
                
                Default: 30
         :param pulumi.Input['ZoneSpread'] zone_spread: Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
@@ -613,8 +614,9 @@ class ScalableServiceArgs:
     @pulumi.getter(name="terminationGracePeriodSeconds")
     def termination_grace_period_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Seconds Kubernetes waits after the preStop hook before SIGKILL; must exceed
-        `preStopSleepSeconds`.
+        Seconds from the start of termination to SIGKILL, the preStop pause
+        included: the app gets this minus `preStopSleepSeconds` after SIGTERM
+        (25 s by default). Must exceed `preStopSleepSeconds`.
 
         Default: 30
         """
@@ -796,8 +798,9 @@ class ScalableService(pulumi.ComponentResource):
         :param pulumi.Input['ServiceType'] service_type: How the Service is exposed.
                
                Default: "ClusterIP": reachable only inside the cluster
-        :param pulumi.Input[_builtins.int] termination_grace_period_seconds: Seconds Kubernetes waits after the preStop hook before SIGKILL; must exceed
-               `preStopSleepSeconds`.
+        :param pulumi.Input[_builtins.int] termination_grace_period_seconds: Seconds from the start of termination to SIGKILL, the preStop pause
+               included: the app gets this minus `preStopSleepSeconds` after SIGTERM
+               (25 s by default). Must exceed `preStopSleepSeconds`.
                
                Default: 30
         :param pulumi.Input['ZoneSpread'] zone_spread: Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
