@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { posix } from "path";
 import {
     DEFAULTS,
     ImagePullPolicy,
@@ -103,6 +104,29 @@ function isAbsolutePath(path: unknown): path is string {
     return typeof path === "string" && path.startsWith("/");
 }
 
+/** A mount path as the container sees it: `/tmp/`, `/tmp//` and `/tmp` are one directory. */
+function mountPoint(path: string): string {
+    const normalized = posix.normalize(path);
+    return normalized.length > 1 ? normalized.replace(/\/+$/, "") : normalized;
+}
+
+/** A ConfigMap key the API server takes: its characters, and neither `.`, `..` nor a `..` prefix. */
+function isConfigMapKey(name: string): boolean {
+    return CONFIG_KEY.test(name) && name.length <= 253 && name !== "." && !name.startsWith("..");
+}
+
+/** The entrypoint's arguments: a list of strings (a plain-JavaScript caller could pass one string). */
+function checkContainerArgs(issues: IssueCollector, given: unknown): void {
+    if (given !== undefined) {
+        issues.check(
+            Array.isArray(given) && given.every((a) => typeof a === "string"),
+            "args",
+            given,
+            "must be a list of strings",
+        );
+    }
+}
+
 function resolveLabels(issues: IssueCollector, args: ScalableServiceArgs, serviceName: string) {
     const selectorLabels = { [SELECTOR_LABEL]: serviceName };
     const extra = args.labels ?? {};
@@ -158,13 +182,19 @@ function resolveSecurity(issues: IssueCollector, args: ScalableServiceArgs) {
             "is root, which 'security.runAsNonRoot' (true) forbids",
         );
     }
+    const seen = new Set<string>();
     security.writablePaths.forEach((path, i) => {
-        issues.check(
-            isAbsolutePath(path),
-            `security.writablePaths[${i}]`,
-            path,
-            "must be an absolute path",
-        );
+        const field = `security.writablePaths[${i}]`;
+        if (issues.check(isAbsolutePath(path), field, path, "must be an absolute path")) {
+            const point = mountPoint(path);
+            issues.check(
+                !seen.has(point),
+                field,
+                path,
+                "is listed twice; a path can hold one volume",
+            );
+            seen.add(point);
+        }
     });
     return security;
 }
@@ -185,7 +215,8 @@ function resolveConfig(
         mountPath,
         "must be an absolute path",
     );
-    if (writablePaths.includes(mountPath)) {
+    const writable = writablePaths.filter(isAbsolutePath).map(mountPoint);
+    if (isAbsolutePath(mountPath) && writable.includes(mountPoint(mountPath))) {
         issues.add(
             "config.mountPath",
             mountPath,
@@ -196,10 +227,10 @@ function resolveConfig(
     issues.check(names.length > 0, "config.files", files, "must hold at least one file");
     for (const name of names) {
         issues.check(
-            CONFIG_KEY.test(name) && name.length <= 253,
+            isConfigMapKey(name),
             `config.files.${name}`,
             name,
-            "is not a valid file name (letters, digits, '-', '_' and '.')",
+            "is not a valid file name (letters, digits, '-', '_' and '.', not starting with '..')",
         );
         issues.check(
             typeof files[name] === "string",
@@ -464,6 +495,7 @@ function resolveWorkload(
 ): Workload {
     const { serviceName, namespace } = resolveIdentity(issues, name, args);
     const image = resolveImage(issues, args, warnings);
+    checkContainerArgs(issues, args.args);
     const { port, servicePort, serviceType } = resolvePorts(issues, args);
     const scaling = resolveScaling(issues, args, warnings);
     const probes = resolveProbes(issues, args, port);

@@ -393,6 +393,42 @@ describe("resolveScalableService: bad input is rejected with the field and the v
         );
     });
 
+    it("rejects what the API server would refuse only once objects exist: a path mounted twice, a '..' key, args that aren't a list", () => {
+        assertRejects(
+            "x",
+            { ...base, security: { writablePaths: ["/tmp", "/tmp/"] } },
+            `'security.writablePaths[1]' ("/tmp/") is listed twice; a path can hold one volume`,
+        );
+        assertRejects(
+            "x",
+            {
+                ...base,
+                security: { writablePaths: ["/etc/app"] },
+                config: { mountPath: "/etc/app/", files: { "a.conf": "" } },
+            },
+            `'config.mountPath' ("/etc/app/") is also listed in 'security.writablePaths'`,
+        );
+        assertRejects(
+            "x",
+            { ...base, config: { mountPath: "/etc/app", files: { "..data": "" } } },
+            `'config.files...data' ("..data") is not a valid file name`,
+        );
+        assertRejects(
+            "x",
+            { ...base, args: "serve" as unknown as string[] },
+            `'args' ("serve") must be a list of strings`,
+        );
+        // Nested mounts are fine: only the same directory twice is refused.
+        const nested = resolveScalableService("x", {
+            ...base,
+            security: { writablePaths: ["/tmp", "/tmp/cache"] },
+            config: { mountPath: "/etc/app", files: { "a.conf": "" } },
+            args: ["--port", "8080"],
+        }).resolved;
+        assert.deepEqual(nested.security.writablePaths, ["/tmp", "/tmp/cache"]);
+        assert.deepEqual(nested.args, ["--port", "8080"]);
+    });
+
     it("lists every problem at once", () => {
         const err = assertRejects(
             "x",
