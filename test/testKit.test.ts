@@ -126,6 +126,23 @@ describe(`test kit: valueOf in a preview (under mocks, @pulumi/pulumi ${SDK_VERS
     });
 });
 
+describe(`test kit: config (under mocks, @pulumi/pulumi ${SDK_VERSION})`, () => {
+    it("replaces the config with options.config, and clears config set before when none is given", async () => {
+        pulumi.runtime.setAllConfig({ "app:leftover": "x" });
+        await installMocks({
+            project: "kit",
+            stack: "config",
+            config: { "app:limits": { cpu: 2 } },
+        });
+        const app = new pulumi.Config("app");
+        assert.deepEqual(app.getObject("limits"), { cpu: 2 });
+        assert.equal(app.get("leftover"), undefined);
+
+        await installMocks({ project: "kit", stack: "config" });
+        assert.equal(new pulumi.Config("app").get("limits"), undefined);
+    });
+});
+
 describe("test kit: a changed SDK fails loudly (pure)", () => {
     it("names the missing request getters and the SDK version", () => {
         assert.doesNotThrow(() => checkRequestShape());

@@ -20,14 +20,18 @@ export interface InstallMocksOptions {
      */
     preview?: boolean;
     /**
-     * Config to set before the program runs, keyed `namespace:key`; objects are JSON-encoded.
-     * @default {} (no config)
+     * The whole config the program sees, keyed `namespace:key`; objects are
+     * JSON-encoded. It replaces any config set before, with
+     * `pulumi.runtime.setAllConfig` included, so each test file starts from
+     * exactly this: pass your config here rather than setting it yourself.
+     * @default {} (no config: installMocks clears any config set before)
      */
     config?: Record<string, unknown>;
 }
 
 /**
- * Installs recording mocks and (optionally) config, and returns the recorder.
+ * Installs recording mocks, replaces the config with `options.config` (none
+ * by default), and returns the recorder.
  * Await it before importing the code under test. Throws an `SdkShapeError`,
  * naming the SDK version, if the installed `@pulumi/pulumi` lacks what the
  * recorder reads.
