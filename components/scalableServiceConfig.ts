@@ -18,6 +18,7 @@ export type { ResolvedScaling } from "./scalableServiceScaling";
 import { ResolvedPodExtras, resolvePodExtras } from "./scalableServicePod";
 import {
     checkAnnotations,
+    formatValue,
     IssueCollector,
     isDns1035Label,
     isDns1123Label,
@@ -249,6 +250,7 @@ function resolveNetworkPolicy(
     namespace: string,
     port: number,
     probes: ResolvedService["probes"],
+    warnings: string[],
 ): ResolvedService["networkPolicy"] {
     if (args.networkPolicy === false) {
         return undefined;
@@ -257,6 +259,13 @@ function resolveNetworkPolicy(
     // An Ingress controller's traffic may come from outside the cluster's pods (an ALB in IP mode).
     const internal = serviceType === "ClusterIP" && args.ingress === undefined;
     const from = given.ingressFrom ?? (internal ? "namespace" : "anywhere");
+    // A load balancer or a node port brings traffic from outside the pods; an
+    // Ingress controller may run in the cluster, so a namespace list can be right there.
+    if (serviceType !== "ClusterIP" && from !== "anywhere") {
+        warnings.push(
+            `'networkPolicy.ingressFrom' (${formatValue(from)}) admits only pods, but 'serviceType' ("${serviceType}") brings traffic from outside them (a load balancer, the nodes): that traffic would be dropped. Use "anywhere", or a ClusterIP Service.`,
+        );
+    }
     let ingressFrom: "anywhere" | IngressNamespaces = "anywhere";
     if (from === "namespace") {
         ingressFrom = { namespaces: [namespace] };
@@ -538,7 +547,15 @@ function resolveSettings(
         args.serviceAnnotations,
     );
     const shutdown = resolveShutdown(issues, args);
-    const networkPolicy = resolveNetworkPolicy(issues, args, serviceType, namespace, port, probes);
+    const networkPolicy = resolveNetworkPolicy(
+        issues,
+        args,
+        serviceType,
+        namespace,
+        port,
+        probes,
+        warnings,
+    );
     const imagePullPolicy = resolvePullPolicy(issues, args);
     const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
     const highestReplicas = scaling.kind === "hpa" ? scaling.maxReplicas : scaling.replicas;

@@ -501,6 +501,39 @@ describe("resolveScalableService: bad input is rejected with the field and the v
         );
     });
 
+    it("warns when the NetworkPolicy admits only pods but the service takes traffic from outside them", () => {
+        const warningsOf = (args: Partial<ScalableServiceArgs>) =>
+            resolveScalableService("x", { ...base, ...args }).warnings.filter((w) =>
+                w.includes("networkPolicy.ingressFrom"),
+            );
+        assert.deepEqual(
+            warningsOf({
+                serviceType: "LoadBalancer",
+                networkPolicy: { ingressFrom: "namespace" },
+            }),
+            [
+                `'networkPolicy.ingressFrom' ("namespace") admits only pods, but 'serviceType' ("LoadBalancer") brings traffic from outside them (a load balancer, the nodes): that traffic would be dropped. Use "anywhere", or a ClusterIP Service.`,
+            ],
+        );
+        assert.equal(
+            warningsOf({
+                serviceType: "NodePort",
+                networkPolicy: { ingressFrom: { namespaces: ["edge"] } },
+            }).length,
+            1,
+        );
+        // An in-cluster Ingress controller's namespace is a fine source (README, "Ingress").
+        assert.deepEqual(
+            warningsOf({
+                ingress: { host: "a.example.com" },
+                networkPolicy: { ingressFrom: { namespaces: ["ingress-nginx"] } },
+            }),
+            [],
+        );
+        assert.deepEqual(warningsOf({ networkPolicy: { ingressFrom: "namespace" } }), []);
+        assert.deepEqual(warningsOf({ serviceType: "LoadBalancer" }), []);
+    });
+
     it("rejects a non-object from plain JavaScript callers", () => {
         assertRejects("x", undefined as unknown as ScalableServiceArgs, `'args' (undefined)`);
     });
