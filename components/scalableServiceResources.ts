@@ -51,10 +51,19 @@ export function resolveResources(
     for (const [key, limit] of Object.entries(limits)) {
         const request = requests[key as keyof typeof requests];
         if (request !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
+            // A default on one side: say so, and name the key the user can change.
+            const requestGiven = args.resources?.requests?.[key as keyof ResourceQuantities];
+            const limitGiven = args.resources?.limits?.[key as keyof ResourceQuantities];
+            const fix =
+                requestGiven === undefined
+                    ? ` (${JSON.stringify(request)} is the default request: set 'resources.requests.${key}' too)`
+                    : limitGiven === undefined
+                      ? ` (${JSON.stringify(limit)} is the default limit: set 'resources.limits.${key}' too)`
+                      : "";
             issues.add(
                 `resources.requests.${key}`,
                 request,
-                `must be <= 'resources.limits.${key}' (${JSON.stringify(limit)})`,
+                `must be <= 'resources.limits.${key}' (${JSON.stringify(limit)})${fix}`,
             );
         }
     }

@@ -340,6 +340,26 @@ describe("resolveScalableService: bad input is rejected with the field and the v
         );
     });
 
+    it("says when one side of a request above its limit is a default, and which key to set", () => {
+        const given = (resources: ScalableServiceArgs["resources"]) =>
+            assertRejects("x", { ...base, resources }).message;
+        // Only the limit given: the request is the default 128Mi.
+        assert.match(
+            given({ limits: { memory: "64Mi" } }),
+            /must be <= 'resources\.limits\.memory' \("64Mi"\) \("128Mi" is the default request: set 'resources\.requests\.memory' too\)/,
+        );
+        // Only the request given: the ephemeral-storage limit is the default 1Gi.
+        assert.match(
+            given({ requests: { "ephemeral-storage": "2Gi" } }),
+            /\("1Gi" is the default limit: set 'resources\.limits\.ephemeral-storage' too\)/,
+        );
+        // Both given: nothing to add.
+        assert.doesNotMatch(
+            given({ requests: { memory: "512Mi" }, limits: { memory: "256Mi" } }),
+            /is the default/,
+        );
+    });
+
     it("rejects an empty image", () => {
         assertRejects(
             "x",
