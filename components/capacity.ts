@@ -68,12 +68,17 @@ export interface CapacityReport {
 /**
  * Checks that every service at its max replica count, plus the system pods,
  * fits on `maxNodes` nodes of the smallest listed instance type.
- * `podsPerNodeOverride` replaces the table for types it doesn't list.
+ * Throws for a type the max-pods table lacks, unless `podsPerNodeOverride` is given.
  */
 export function checkCapacity(args: {
     instanceTypes: string[];
     maxNodes: number;
     serviceMaxReplicas: number[];
+    /**
+     * Pods per node for every listed type, instead of the table: needed for a
+     * type the table lacks, or where max pods differ (prefix delegation).
+     * @default undefined (the table)
+     */
     podsPerNodeOverride?: number;
 }): CapacityReport {
     let podsPerNode = Number.POSITIVE_INFINITY;

@@ -68,6 +68,10 @@ type FieldName = (path: string) => string;
  * Validates `args` and applies the defaults. `fieldName` maps an argument path
  * to the name the user wrote (a stack config key, for the program), so errors
  * point where the fix goes. Throws one ValidationError listing every problem.
+ * @param name The component's name: the cluster's name unless `args.clusterName` is set.
+ * @param args The arguments to check.
+ * @param subject What the error message names. @default `EksCluster "<name>"`
+ * @param fieldName Maps an argument path to the name the user wrote. @default the path itself
  */
 export function resolveEksCluster(
     name: string,
@@ -315,7 +319,11 @@ function resolvePinnedVersions(
         : undefined;
 }
 
-/** An IAM trust policy that lets one AWS service assume the role. */
+/**
+ * An IAM trust policy that lets one AWS service assume the role.
+ * @param service The service principal, such as `eks.amazonaws.com`.
+ * @param actions What the service may do with the role. @default ["sts:AssumeRole"]
+ */
 export function serviceTrustPolicy(
     service: string,
     actions: string[] = ["sts:AssumeRole"],
