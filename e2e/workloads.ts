@@ -27,6 +27,32 @@ export function evictPod(kube: Kube, namespace: string, pod: string) {
     );
 }
 
+/**
+ * Annotates every ready pod of Deployment `name` with `annotation` (`key=value`,
+ * or `key-` to remove it). KWOK reports the CPU usage `kwok.x-k8s.io/usage-cpu`
+ * names, which is how the suites drive an HPA. Returns the pods it annotated.
+ */
+export async function annotateReadyPods(
+    kube: Kube,
+    namespace: string,
+    name: string,
+    annotation: string,
+): Promise<KubeObject[]> {
+    const { readyPods } = await workload(kube, namespace, name);
+    for (const p of readyPods) {
+        await kube.run([
+            "annotate",
+            "pod",
+            p.metadata.name,
+            "-n",
+            namespace,
+            "--overwrite",
+            annotation,
+        ]);
+    }
+    return readyPods;
+}
+
 /** What one Deployment runs right now, read through the API server. */
 export interface Workload {
     deployment: KubeObject;

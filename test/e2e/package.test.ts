@@ -13,6 +13,7 @@ import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { PulumiCli, StackRef } from "../../e2e/pulumi";
 import {
+    annotateReadyPods,
     evictPod,
     podZones,
     rolledOut,
@@ -31,21 +32,6 @@ const MIN = 2;
 const MAX = 4;
 const FIXED = 3;
 const API_TOKEN = "e2e-token-4f1d9c";
-
-/** Annotates every ready pod of the service: KWOK reports the CPU usage `kwok.x-k8s.io/usage-cpu` names. */
-async function annotateReadyPods(kube: Kube, annotation: string): Promise<void> {
-    for (const p of (await workload(kube, NAMESPACE, NAME)).readyPods) {
-        await kube.run([
-            "annotate",
-            "pod",
-            p.metadata.name,
-            "-n",
-            NAMESPACE,
-            "--overwrite",
-            annotation,
-        ]);
-    }
-}
 
 describe("the packed package in a consumer project, on a real control plane", function () {
     this.timeout(900_000);
@@ -168,7 +154,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
             { timeoutMs: 180_000, intervalMs: 1000 },
         );
         // KWOK reports the usage the annotation names: 200m of a 100m request is 200%, target 50%.
-        await annotateReadyPods(kube, "kwok.x-k8s.io/usage-cpu=200m");
+        await annotateReadyPods(kube, NAMESPACE, NAME, "kwok.x-k8s.io/usage-cpu=200m");
         let start = performance.now();
         await waitFor(
             `a scale-up to ${MAX}`,
@@ -187,7 +173,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
             `zone skew above 1: ${zones.join(", ")}`,
         );
 
-        await annotateReadyPods(kube, "kwok.x-k8s.io/usage-cpu-");
+        await annotateReadyPods(kube, NAMESPACE, NAME, "kwok.x-k8s.io/usage-cpu-");
         start = performance.now();
         await waitFor(
             `a scale-down to ${MIN}`,
@@ -207,7 +193,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
         // The Deployment was created at MIN; the HPA scales it to MAX. Setting `replicas`
         // to MIN leaves the Deployment's spec as it was registered, so only the scaling
         // annotation tells the provider there is something to apply.
-        await annotateReadyPods(kube, "kwok.x-k8s.io/usage-cpu=200m");
+        await annotateReadyPods(kube, NAMESPACE, NAME, "kwok.x-k8s.io/usage-cpu=200m");
         await waitFor(
             `a scale-up to ${MAX}`,
             async () => ((await deployment()).spec.replicas === MAX ? true : undefined),
@@ -221,7 +207,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
         await pulumi.preview(stack, ["--expect-no-changes"]);
 
         // Back to the HPA, with no usage left on the pods, for the next case.
-        await annotateReadyPods(kube, "kwok.x-k8s.io/usage-cpu-");
+        await annotateReadyPods(kube, NAMESPACE, NAME, "kwok.x-k8s.io/usage-cpu-");
         await setConfig("replicas");
         await pulumi.up(stack);
         // Settled for the next case: the HPA reads the pods' CPU, below its 50% target, and holds MIN.

@@ -14,6 +14,7 @@ import { isReady, Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { PulumiCli, StackRef, summary } from "../../e2e/pulumi";
 import {
+    annotateReadyPods,
     evictPod,
     podZones,
     waitEndpointsMatchPods,
@@ -284,19 +285,9 @@ describe("the program on a real control plane (pulumi up of the local platform)"
 
     it("scales a backend on CPU, and later previews, refreshes and ups keep the HPA's count", async function () {
         const name = "backend-user";
-        const w = await waitRolledOut(kube, NAMESPACE, name, MIN);
+        await waitRolledOut(kube, NAMESPACE, name, MIN);
         // KWOK reports the CPU usage a pod's annotation names; the request is 100m, the target 70%.
-        for (const p of w.readyPods) {
-            await kube.run([
-                "annotate",
-                "pod",
-                p.metadata.name,
-                "-n",
-                NAMESPACE,
-                "--overwrite",
-                "kwok.x-k8s.io/usage-cpu=250m",
-            ]);
-        }
+        await annotateReadyPods(kube, NAMESPACE, name, "kwok.x-k8s.io/usage-cpu=250m");
         const start = performance.now();
         await waitFor(
             `the HPA to scale ${name} to ${MAX}`,
