@@ -19,6 +19,7 @@ import { ResolvedPodExtras, resolvePodExtras } from "./scalableServicePod";
 import {
     checkAnnotations,
     formatValue,
+    isConfigMapKey,
     IssueCollector,
     isDns1035Label,
     isDns1123Label,
@@ -99,7 +100,6 @@ export const SELECTOR_LABEL = "app.kubernetes.io/name";
 
 const SERVICE_TYPES: readonly string[] = ["ClusterIP", "LoadBalancer", "NodePort"];
 const PULL_POLICIES: readonly string[] = ["Always", "IfNotPresent", "Never"];
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
 function isAbsolutePath(path: unknown): path is string {
     return typeof path === "string" && path.startsWith("/");
@@ -109,11 +109,6 @@ function isAbsolutePath(path: unknown): path is string {
 function mountPoint(path: string): string {
     const normalized = posix.normalize(path);
     return normalized.length > 1 ? normalized.replace(/\/+$/, "") : normalized;
-}
-
-/** A ConfigMap key the API server takes: its characters, and neither `.`, `..` nor a `..` prefix. */
-function isConfigMapKey(name: string): boolean {
-    return CONFIG_KEY.test(name) && name.length <= 253 && name !== "." && !name.startsWith("..");
 }
 
 /** The entrypoint's arguments: a list of strings (a plain-JavaScript caller could pass one string). */

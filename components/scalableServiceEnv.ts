@@ -2,7 +2,7 @@ import { createHmac } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvFromArgs, KeyRef, ScalableServiceArgs } from "./scalableServiceArgs";
-import { IssueCollector, isDns1123Subdomain } from "./validation";
+import { IssueCollector, isConfigMapKey, isDns1123Subdomain } from "./validation";
 
 import Input = k8s.types.input;
 
@@ -39,7 +39,6 @@ export interface ResolvedEnvFrom {
 export const ENV_SECRET_CHECKSUM_ANNOTATION = "checksum/env-secret";
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
 const VALUE_FORMS = "a string, an Output, { secret }, { secretKeyRef } or { configMapKeyRef }";
 
 function isComputed(value: unknown): value is pulumi.Output<string> | Promise<string> {
@@ -69,10 +68,10 @@ function checkKeyRef(issues: IssueCollector, field: string, ref: unknown): ref i
             "must be a Secret or ConfigMap name (a DNS-1123 subdomain)",
         ),
         issues.check(
-            typeof key === "string" && key.length <= 253 && DATA_KEY.test(key),
+            isConfigMapKey(key),
             `${field}.key`,
             key,
-            "must be a data key (letters, digits, '-', '_' and '.')",
+            "must be a data key (letters, digits, '-', '_' and '.', not starting with '..')",
         ),
         issues.check(
             optional === undefined || typeof optional === "boolean",

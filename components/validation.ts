@@ -146,3 +146,14 @@ export function checkAnnotations(
         issues.check(typeof value === "string", `${field}.${key}`, value, "must be a string");
     }
 }
+
+/** A Secret or ConfigMap data key the API server takes: letters, digits, `-`, `_`, `.`; not `.`, `..` or a `..` prefix. */
+export function isConfigMapKey(value: unknown): value is string {
+    return (
+        typeof value === "string" &&
+        value.length <= 253 &&
+        /^[-._a-zA-Z0-9]+$/.test(value) &&
+        value !== "." &&
+        !value.startsWith("..")
+    );
+}

@@ -173,6 +173,7 @@ describe("env and secrets (pure)", () => {
                     NUM: 5 as never,
                     BAD_REF: { secretKeyRef: { name: "Not_A_Name", key: "k" } },
                     BAD_KEY: { configMapKeyRef: { name: "cm", key: "a/b" } },
+                    DOTS_KEY: { secretKeyRef: { name: "s", key: "..data" } },
                     BAD_SECRET: { secret: 42 as never },
                 },
             },
@@ -180,6 +181,7 @@ describe("env and secrets (pure)", () => {
             `'env.NUM' (5) must be`,
             `'env.BAD_REF.secretKeyRef.name' ("Not_A_Name") must be a Secret or ConfigMap name`,
             `'env.BAD_KEY.configMapKeyRef.key' ("a/b") must be a data key`,
+            `'env.DOTS_KEY.secretKeyRef.key' ("..data") must be a data key (letters, digits, '-', '_' and '.', not starting with '..')`,
             `'env.BAD_SECRET.secret' (42) must be a string or an Output`,
         );
     });
