@@ -159,6 +159,11 @@ describe("the component provider (under mocks)", () => {
                         err.message,
                         /'ingress\.paths\[1\]' \("<secret>"\) can't be a secret/,
                     );
+                    // In the args' order.
+                    assert.ok(
+                        err.message.indexOf("autoscaling.minReplicas") <
+                            err.message.indexOf("ingress.paths[1]"),
+                    );
                     return true;
                 },
             );

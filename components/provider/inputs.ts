@@ -92,13 +92,17 @@ async function unwrap(
         }
         return inner(path, await out.promise());
     }
+    // One entry at a time, so the issues come out in the args' order.
     if (Array.isArray(value)) {
-        return Promise.all(value.map((v, i) => inner(`${path}[${i}]`, v)));
+        const items: unknown[] = [];
+        for (const [i, v] of value.entries()) items.push(await inner(`${path}[${i}]`, v));
+        return items;
     }
     if (isPlainObject(value)) {
-        const entries = Object.entries(value);
-        const unwrapped = await Promise.all(entries.map(([k, v]) => inner(`${path}.${k}`, v)));
-        return Object.fromEntries(entries.map(([k], i) => [k, unwrapped[i]]));
+        const entries: [string, unknown][] = [];
+        for (const [k, v] of Object.entries(value))
+            entries.push([k, await inner(`${path}.${k}`, v)]);
+        return Object.fromEntries(entries);
     }
     return value;
 }
