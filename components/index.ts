@@ -35,7 +35,6 @@ export type {
     ResolvedScaling,
     ResolvedService,
 } from "./scalableServiceConfig";
-export { ENV_SECRET_CHECKSUM_ANNOTATION } from "./scalableServiceEnv";
 export type { ResolvedEnvFrom, ResolvedEnvVar } from "./scalableServiceEnv";
 export type { ResolvedIngress } from "./scalableServiceIngress";
 export type { ResolvedPodExtras } from "./scalableServicePod";

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableServiceArgs } from "./scalableServiceArgs";
 import { ResolvedService, resolveScalableService } from "./scalableServiceConfig";
-import { buildEnvSecretData, envSecretChecksum, needsEnvSecret } from "./scalableServiceEnv";
+import { buildEnvSecretData, needsEnvSecret } from "./scalableServiceEnv";
 import { buildIngressMetadata, buildIngressSpec } from "./scalableServiceIngress";
 import {
     buildDeploymentMetadata,
@@ -148,31 +148,34 @@ function createPodPrerequisites(parent: pulumi.Resource, child: ChildInputs): Po
     return { serviceAccount, configMap, envSecret: env?.secret, wiring: env?.wiring ?? {} };
 }
 
-/** The Secret holding the secret env values, and the pod wiring that reads and checksums it. */
+/**
+ * The Secret holding the secret env values, and the pod wiring that reads it.
+ *
+ * A change to its data replaces it (`replaceOnChanges`, whatever the
+ * provider's `enableSecretMutable` says), and it is auto-named, so the
+ * replacement is a create-before-delete under a new name. The pod template
+ * references that name, so the change rolls the pods, and nothing derived
+ * from the values (no checksum, no hash) appears in the Deployment. The name
+ * is known at the first preview and under plain mocks needs no field that
+ * only an API server fills in. `immutable` makes the API server refuse any
+ * other path to changing the data in place.
+ */
 function createEnvSecret(
     child: ChildInputs,
     opts: pulumi.CustomResourceOptions,
 ): { secret: k8s.core.v1.Secret; wiring: PodWiring } {
     const { name, resolved, metadata } = child;
-    // Auto-named: the provider replaces a Secret whose data changes, and a
-    // new name makes that a create-before-delete with no gap for new pods.
-    const data = buildEnvSecretData(resolved.env);
     const secret = new k8s.core.v1.Secret(
         `${name}-env`,
         {
             metadata: { namespace: metadata.namespace, labels: metadata.labels },
             type: "Opaque",
-            data,
+            immutable: true,
+            data: buildEnvSecretData(resolved.env),
         },
-        opts,
+        { ...opts, replaceOnChanges: ["data"] },
     );
-    const wiring: PodWiring = {
-        envSecretName: secret.metadata.name,
-        envSecretChecksum: pulumi.secret(
-            pulumi.all([secret.metadata.uid, data]).apply(([uid, d]) => envSecretChecksum(uid, d)),
-        ),
-    };
-    return { secret, wiring };
+    return { secret, wiring: { envSecretName: secret.metadata.name } };
 }
 
 /** The Deployment, after its prerequisites; with an HPA it leaves `spec.replicas` alone after creation. */

@@ -1,7 +1,7 @@
-import { createHmac } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvFromArgs, KeyRef, ScalableServiceArgs } from "./scalableServiceArgs";
+import { orderEnv } from "./scalableServiceEnvOrder";
 import { IssueCollector, isConfigMapKey, isDns1123Subdomain } from "./validation";
 
 import Input = k8s.types.input;
@@ -34,9 +34,6 @@ export interface ResolvedEnvFrom {
     prefix?: string;
     optional: boolean;
 }
-
-/** The pod template annotation that changes whenever the owned Secret's data does. */
-export const ENV_SECRET_CHECKSUM_ANNOTATION = "checksum/env-secret";
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const VALUE_FORMS = "a string, an Output, { secret }, { secretKeyRef } or { configMapKeyRef }";
@@ -162,13 +159,17 @@ function resolveEnvFromSource(
     ];
 }
 
-/** Validates `env` and `envFrom`. Variables come out sorted by name, so the spec is deterministic. */
+/**
+ * Validates `env` and `envFrom`. Variables come out in a deterministic order:
+ * by name, with each one after the variables its `$(VAR)` references name
+ * (`orderEnv`); a cycle of references is refused.
+ */
 export function resolveEnv(
     issues: IssueCollector,
     args: ScalableServiceArgs,
 ): { env: ResolvedEnvVar[]; envFrom: ResolvedEnvFrom[] } {
     const given = (args.env ?? {}) as Record<string, unknown>;
-    const env = Object.keys(given)
+    const resolvedVars = Object.keys(given)
         .sort()
         .flatMap((name) => {
             const nameOk = issues.check(
@@ -180,6 +181,7 @@ export function resolveEnv(
             const resolved = resolveEnvVar(issues, name, given[name]);
             return nameOk ? resolved : [];
         });
+    const env = orderEnv(issues, resolvedVars, (v) => (v.kind === "plain" ? v.value : undefined));
     let envFrom: ResolvedEnvFrom[] = [];
     if (args.envFrom !== undefined) {
         if (Array.isArray(args.envFrom)) {
@@ -281,19 +283,4 @@ export function buildEnvSecretData(
             return data;
         }),
     );
-}
-
-/**
- * The rollout checksum of the owned Secret's data: an HMAC-SHA256 keyed with
- * the Secret's UID. It changes whenever the data does, so the pods roll, yet a
- * reader of the Deployment who can't read the Secret (no UID) can't test
- * guesses of a weak password against it, as a plain hash of the data would allow.
- */
-export function envSecretChecksum(key: string, data: Record<string, string>): string {
-    const canonical = JSON.stringify(
-        Object.keys(data)
-            .sort()
-            .map((k) => [k, data[k]]),
-    );
-    return createHmac("sha256", key).update(canonical).digest("hex");
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, ScalableServiceArgs, ZoneSpread } from "./scalableServiceArgs";
-import { ENV_SECRET_CHECKSUM_ANNOTATION } from "./scalableServiceEnv";
 import { IssueCollector, isDns1123Subdomain, isLabelKey, isLabelValue } from "./validation";
 
 /**
@@ -70,13 +69,6 @@ function resolvePodMetadata(issues: IssueCollector, args: ScalableServiceArgs) {
         (v) => typeof v === "string",
         "must be a string",
     );
-    if (ENV_SECRET_CHECKSUM_ANNOTATION in podAnnotations) {
-        issues.add(
-            `podAnnotations.${ENV_SECRET_CHECKSUM_ANNOTATION}`,
-            podAnnotations[ENV_SECRET_CHECKSUM_ANNOTATION],
-            "is reserved: the component sets it to roll the pods when the env Secret changes",
-        );
-    }
     return { podLabels, podAnnotations };
 }
 

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedProbe, ResolvedService } from "./scalableServiceConfig";
-import { buildEnvFrom, buildEnvVars, ENV_SECRET_CHECKSUM_ANNOTATION } from "./scalableServiceEnv";
+import { buildEnvFrom, buildEnvVars } from "./scalableServiceEnv";
 
 /**
  * Pure spec builders for `ScalableService`. Each takes the resolved
@@ -16,8 +16,6 @@ import Input = k8s.types.input;
 export interface PodWiring {
     /** The name of the component's env Secret; required when a variable may be secret. */
     envSecretName?: pulumi.Input<string>;
-    /** The env Secret's rollout checksum, as a pod template annotation. */
-    envSecretChecksum?: pulumi.Input<string>;
 }
 
 /** The name of the container port; the Service targets it by name. */
@@ -134,13 +132,10 @@ function buildAntiAffinity(svc: ResolvedService): Input.core.v1.Affinity {
 
 /**
  * The pod template's metadata: the shared labels, `podLabels`, and the selector
- * last, so nothing overrides it; `podAnnotations` plus the env Secret's checksum.
+ * last, so nothing overrides it; `podAnnotations`.
  */
-function buildPodMetadata(svc: ResolvedService, wiring: PodWiring): Input.meta.v1.ObjectMeta {
-    const annotations: Record<string, pulumi.Input<string>> = { ...svc.pod.podAnnotations };
-    if (wiring.envSecretChecksum !== undefined) {
-        annotations[ENV_SECRET_CHECKSUM_ANNOTATION] = wiring.envSecretChecksum;
-    }
+function buildPodMetadata(svc: ResolvedService): Input.meta.v1.ObjectMeta {
+    const annotations = { ...svc.pod.podAnnotations };
     return {
         labels: { ...svc.labels, ...svc.pod.podLabels, ...svc.selectorLabels },
         ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
@@ -199,7 +194,7 @@ export function buildDeploymentSpec(
         selector: { matchLabels: { ...svc.selectorLabels } },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
         template: {
-            metadata: buildPodMetadata(svc, wiring),
+            metadata: buildPodMetadata(svc),
             spec: {
                 restartPolicy: "Always",
                 serviceAccountName: svc.serviceAccount.name,

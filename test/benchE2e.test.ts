@@ -25,6 +25,7 @@ function recorded(
         custom: true,
         protect: false,
         ignoreChanges: [],
+        replaceOnChanges: [],
         deleteBeforeReplace: false,
         dependencies: [],
         id: name,

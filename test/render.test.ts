@@ -28,6 +28,7 @@ const resource = (
     secretInputs,
     protect: false,
     ignoreChanges: [],
+    replaceOnChanges: [],
     deleteBeforeReplace: false,
     dependencies: [],
     id: "x-id",

@@ -1,12 +1,10 @@
 import { strict as assert } from "assert";
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveScalableService, ScalableServiceArgs } from "../components";
 import {
     buildEnvFrom,
     buildEnvSecretData,
     buildEnvVars,
-    envSecretChecksum,
     needsEnvSecret,
 } from "../components/scalableServiceEnv";
 import { buildDeploymentSpec } from "../components/scalableServiceSpecs";
@@ -117,10 +115,7 @@ describe("env and secrets (pure)", () => {
             DB_PASSWORD: pulumi.secret("hunter2"),
             TOKEN: { secret: "t0ken" },
         });
-        const spec = buildDeploymentSpec(svc, {
-            envSecretName: "api-env-abc",
-            envSecretChecksum: "c",
-        });
+        const spec = buildDeploymentSpec(svc, { envSecretName: "api-env-abc" });
         const env = await Promise.all(
             ((spec as any).template.spec.containers[0].env as unknown[]).map(value),
         );
@@ -129,9 +124,7 @@ describe("env and secrets (pure)", () => {
             assert.equal(text.includes(secret), false);
             assert.equal(text.includes(Buffer.from(secret).toString("base64")), false);
         }
-        assert.deepEqual((spec as any).template.metadata.annotations, {
-            "checksum/env-secret": "c",
-        });
+        assert.equal((spec as any).template.metadata.annotations, undefined);
     });
 
     it("builds envFrom sources with their prefix and optional flag", () => {
@@ -146,23 +139,6 @@ describe("env and secrets (pure)", () => {
         const spec = buildDeploymentSpec(svc) as any;
         assert.deepEqual(spec.template.spec.containers[0].envFrom, buildEnvFrom(svc.envFrom));
         assert.equal("env" in spec.template.spec.containers[0], false);
-    });
-
-    it("checksums the Secret's data with an HMAC keyed by the Secret's UID, not a bare hash", () => {
-        const data = { DB_PASSWORD: Buffer.from("hunter2").toString("base64") };
-        const sum = envSecretChecksum("uid-1", data);
-        assert.match(sum, /^[0-9a-f]{64}$/);
-        assert.equal(envSecretChecksum("uid-1", { ...data }), sum, "deterministic");
-        assert.notEqual(
-            envSecretChecksum("uid-1", { DB_PASSWORD: "b3RoZXI=" }),
-            sum,
-            "data changes roll",
-        );
-        assert.notEqual(envSecretChecksum("uid-2", data), sum, "keyed");
-        const bare = createHash("sha256")
-            .update(JSON.stringify([["DB_PASSWORD", data.DB_PASSWORD]]))
-            .digest("hex");
-        assert.notEqual(sum, bare);
     });
 
     it("rejects malformed values and references, naming the field and the value", () => {

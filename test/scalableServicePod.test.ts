@@ -45,15 +45,14 @@ describe("pod labels, annotations, pull secrets, zone spread, scale-up (pure)", 
         );
     });
 
-    it("refuses malformed pod labels and annotations, and the reserved checksum annotation", () => {
+    it("refuses malformed pod labels and annotations", () => {
         rejects(
             {
                 podLabels: { "bad key!": "x", ok: "not valid!" },
-                podAnnotations: { "checksum/env-secret": "abc", n: 5 as never },
+                podAnnotations: { n: 5 as never },
             },
             `'podLabels.bad key!' ("bad key!") is not a valid key`,
             `'podLabels.ok' ("not valid!") is not a valid label value`,
-            `'podAnnotations.checksum/env-secret' ("abc") is reserved`,
             `'podAnnotations.n' (5) must be a string`,
         );
     });

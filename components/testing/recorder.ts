@@ -29,6 +29,8 @@ export interface RecordedResource {
     readonly protect: boolean;
     /** The `ignoreChanges` option's property paths (empty without it). */
     readonly ignoreChanges: readonly string[];
+    /** The `replaceOnChanges` option's property paths (empty without it). */
+    readonly replaceOnChanges: readonly string[];
     /** Whether the resource was registered with `deleteBeforeReplace: true`. */
     readonly deleteBeforeReplace: boolean;
     /** The `replacementTrigger` option's value, if one was set. */
@@ -45,6 +47,7 @@ const NONE: Registration = {
     dependencies: [],
     protect: false,
     ignoreChanges: [],
+    replaceOnChanges: [],
     deleteBeforeReplace: false,
 };
 
@@ -78,6 +81,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
             dependencies: this.current.dependencies,
             protect: this.current.protect,
             ignoreChanges: this.current.ignoreChanges,
+            replaceOnChanges: this.current.replaceOnChanges,
             deleteBeforeReplace: this.current.deleteBeforeReplace,
             replacementTrigger: this.current.replacementTrigger,
             provider: args.provider || undefined,

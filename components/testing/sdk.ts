@@ -10,7 +10,7 @@ import { version as SDK_VERSION } from "@pulumi/pulumi/version";
  *
  * - `Mocks.newResource` receives the type, name, inputs, provider and
  *   `custom`, but not the parent, the dependencies, `protect`,
- *   `ignoreChanges`, `deleteBeforeReplace` or `replacementTrigger`. The kit reads those from the registration request
+ *   `ignoreChanges`, `replaceOnChanges`, `deleteBeforeReplace` or `replacementTrigger`. The kit reads those from the registration request
  *   (the engine protocol's `RegisterResourceRequest`) that the SDK's public
  *   `MockMonitor` receives.
  * - Nothing public waits for registrations in flight; `runtime.waitForRPCs`
@@ -27,6 +27,8 @@ export interface Registration {
     protect: boolean;
     /** The `ignoreChanges` option's property paths. */
     ignoreChanges: string[];
+    /** The `replaceOnChanges` option's property paths. */
+    replaceOnChanges: string[];
     /** The `deleteBeforeReplace` option. */
     deleteBeforeReplace: boolean;
     /** The `replacementTrigger` option's value, on SDKs that send it. */
@@ -50,6 +52,7 @@ const REQUIRED_GETTERS = [
     "getDependenciesList",
     "getProtect",
     "getIgnorechangesList",
+    "getReplaceonchangesList",
     "getDeletebeforereplace",
 ] as const;
 
@@ -80,6 +83,7 @@ function readRegistration(req: RegisterResourceRequest): Registration {
         dependencies: [...req.getDependenciesList()].sort(),
         protect: req.getProtect() ?? false,
         ignoreChanges: [...req.getIgnorechangesList()],
+        replaceOnChanges: [...req.getReplaceonchangesList()],
         deleteBeforeReplace: req.getDeletebeforereplace(),
         replacementTrigger: trigger?.toJavaScript(),
     };
