@@ -267,6 +267,23 @@ describe("EksCluster (under mocks)", () => {
         assert.equal(mocks.one("eks:index:Cluster").inputs.privateSubnetIds.length, 3);
     });
 
+    it("refuses instance types of two architectures, or a GPU family, before registering anything", async () => {
+        assert.throws(
+            () =>
+                new EksCluster(
+                    "bad",
+                    args({ nodeGroup: { instanceTypes: ["t3.medium", "t4g.medium"] } }),
+                ),
+            /'nodeGroup.instanceTypes' \(\["t3.medium","t4g.medium"\]\) mix x86_64 and arm64: t3.medium is x86_64 and t4g.medium is arm64/,
+        );
+        assert.throws(
+            () => new EksCluster("bad", args({ nodeGroup: { instanceTypes: ["g4dn.xlarge"] } })),
+            /'nodeGroup.instanceTypes\[0\]' \("g4dn.xlarge"\) is an accelerated family \(GPUs\)/,
+        );
+        await settleRegistrations();
+        assert.equal(mocks.resources.length, 0);
+    });
+
     it("refuses a world-open endpoint before registering anything", async () => {
         assert.throws(
             () => new EksCluster("bad", args({ publicAccessCidrs: ["0.0.0.0/0"] })),
