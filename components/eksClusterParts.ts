@@ -271,19 +271,31 @@ export function createNodeGroup(
     );
 }
 
+/** What every object deployed through the cluster's Kubernetes provider waits for. */
+export interface ProviderPrerequisites {
+    /** Nodes to run on. */
+    nodeGroup: eks.ManagedNodeGroup;
+    /**
+     * The EKS Pod Identity agent: a pod started before it gets no credentials
+     * from its ServiceAccount's association.
+     */
+    podIdentityAgent: aws.eks.Addon;
+}
+
 /**
- * A Kubernetes provider for the cluster, with server-side apply. Objects
- * deployed through it wait for the node group, so they have nodes to run on.
+ * A Kubernetes provider for the cluster, with server-side apply. It is
+ * created after the node group and the Pod Identity agent add-on, so every
+ * object deployed through it waits for both, whatever its own `dependsOn`.
  */
 export function createKubernetesProvider(
     parent: pulumi.Resource,
     name: string,
     kubeconfig: pulumi.Output<string>,
-    nodeGroup: eks.ManagedNodeGroup,
+    waitFor: ProviderPrerequisites,
 ): k8s.Provider {
     return new k8s.Provider(
         `${name}-k8s`,
         { kubeconfig, enableServerSideApply: true },
-        { parent, dependsOn: [nodeGroup] },
+        { parent, dependsOn: [waitFor.nodeGroup, waitFor.podIdentityAgent] },
     );
 }

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { ScalableService } from "../components";
 import { EKS_CLUSTER_TYPE, EksCluster } from "../components/eksCluster";
 import { EksClusterArgs } from "../components/eksClusterArgs";
 import {
@@ -242,6 +243,23 @@ describe("EksCluster (under mocks)", () => {
         // Provider inputs travel as strings.
         assert.equal(provider.inputs.enableServerSideApply, "true");
         assert.equal(await pulumiIsSecret(c.kubeconfig), true);
+    });
+
+    it("creates the Kubernetes provider after the Pod Identity agent, so a ScalableService deployed through it starts after the agent", async () => {
+        const c = await create();
+        const agentUrn = (await valueOf(c.podIdentityAgent.urn))!;
+        const provider = mocks.one("pulumi:providers:kubernetes");
+        assert.ok(provider.dependencies.includes(agentUrn), JSON.stringify(provider.dependencies));
+        const svc = new ScalableService(
+            "orders",
+            { image: "ghcr.io/acme/orders:1.0.0", port: 8080, namespace: "shop" },
+            { provider: c.provider },
+        );
+        await valueOf(svc.url);
+        await settleRegistrations();
+        const deployment = mocks.one("kubernetes:apps/v1:Deployment");
+        // The Deployment goes through that provider (registered as `urn::id`).
+        assert.equal(deployment.provider, `${await valueOf(c.provider.urn)}::${provider.id}`);
     });
 
     it("protects the cluster, key and node group (and turns on EKS deletion protection) when asked", async () => {
