@@ -32,7 +32,11 @@ export {
     podIdentityTrustPolicy,
     resolvePodIdentityRole,
 } from "./podIdentityRoleConfig";
-export type { PodIdentityRoleArgs, ResolvedPodIdentityRole } from "./podIdentityRoleConfig";
+export type {
+    PodIdentityRoleArgs,
+    PodIdentityScope,
+    ResolvedPodIdentityRole,
+} from "./podIdentityRoleConfig";
 export {
     checkCapacity,
     CLUSTER_SYSTEM_PODS,
