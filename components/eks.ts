@@ -18,7 +18,13 @@ export {
     SUBNET_TAGS,
 } from "./eksClusterConfig";
 export type { ResolvedEksCluster } from "./eksClusterConfig";
-export { amiReleaseParameter, NODE_AMI_TYPE, PINNED_ADDON_VERSIONS } from "./eksVersions";
+export { amiReleaseParameter, NODE_AMI_TYPES, PINNED_ADDON_VERSIONS } from "./eksVersions";
+export {
+    ACCELERATED_SERIES,
+    instanceArchitecture,
+    parseInstanceFamily,
+} from "./instanceArchitecture";
+export type { CpuArchitecture, InstanceArchitecture, InstanceFamily } from "./instanceArchitecture";
 export type { NodeAddonVersions } from "./eksVersions";
 export { PodIdentityRole, POD_IDENTITY_ROLE_TYPE } from "./podIdentityRole";
 export {
@@ -26,7 +32,11 @@ export {
     podIdentityTrustPolicy,
     resolvePodIdentityRole,
 } from "./podIdentityRoleConfig";
-export type { PodIdentityRoleArgs, ResolvedPodIdentityRole } from "./podIdentityRoleConfig";
+export type {
+    PodIdentityRoleArgs,
+    PodIdentityScope,
+    ResolvedPodIdentityRole,
+} from "./podIdentityRoleConfig";
 export {
     checkCapacity,
     CLUSTER_SYSTEM_PODS,

@@ -26,7 +26,8 @@ export const EKS_CLUSTER_TYPE = "orchestration:index:EksCluster";
  * Kubernetes version, Secrets encrypted with a KMS key, metrics-server (which
  * HPAs read) and CoreDNS as EKS add-ons, the VPC CNI and kube-proxy at pinned
  * versions, access entries for the listed admins and viewers, and a
- * Kubernetes provider whose objects wait for the node group.
+ * Kubernetes provider whose objects wait for the node group and the Pod
+ * Identity agent.
  *
  * Defaults are deliberate: STANDARD support (EXTENDED costs 6× as much),
  * access entries (`authenticationMode: API`), a public endpoint only for the
@@ -55,7 +56,11 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly coreDns: aws.eks.Addon;
     /** The EKS Pod Identity agent, which hands pods the IAM roles `PodIdentityRole` associates. */
     readonly podIdentityAgent: aws.eks.Addon;
-    /** A Kubernetes provider for this cluster; pass it to every Kubernetes resource. */
+    /**
+     * A Kubernetes provider for this cluster; pass it to every Kubernetes
+     * resource. It is created after the node group and the Pod Identity agent,
+     * so what it deploys has nodes, and pods get their association's credentials.
+     */
     readonly provider: k8s.Provider;
     /** The cluster's name in AWS. */
     readonly clusterName: pulumi.Output<string>;
@@ -102,7 +107,10 @@ export class EksCluster extends pulumi.ComponentResource {
         this.podIdentityAgent = addons.podIdentityAgent;
 
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfigJson);
-        this.provider = createKubernetesProvider(this, name, this.kubeconfig, this.nodeGroup);
+        this.provider = createKubernetesProvider(this, name, this.kubeconfig, {
+            nodeGroup: this.nodeGroup,
+            podIdentityAgent: this.podIdentityAgent,
+        });
         this.clusterName = pulumi.output(settings.clusterName);
         this.oidcProviderArn = this.cluster.oidcProviderArn;
 

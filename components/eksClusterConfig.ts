@@ -8,6 +8,7 @@ import {
 } from "./eksClusterArgs";
 import { resolveClusterAccess } from "./eksClusterAccess";
 import { checkAmiReleaseVersion, NodeAddonVersions, resolveNodeAddonVersions } from "./eksVersions";
+import { CpuArchitecture, nodeGroupArchitecture } from "./instanceArchitecture";
 import { Check, IssueCollector, isIntInRange } from "./validation";
 
 /**
@@ -26,6 +27,8 @@ export interface ResolvedEksCluster {
     vpcCidr: string;
     nodeGroup: {
         instanceTypes: string[];
+        /** The instance types' one processor architecture, which picks the AMI type. */
+        architecture: CpuArchitecture;
         minSize: number;
         desiredSize: number;
         maxSize: number;
@@ -220,7 +223,7 @@ function resolveNodeGroup(
     fieldName: FieldName,
 ): ResolvedEksCluster["nodeGroup"] {
     const d = EKS_DEFAULTS.nodeGroup;
-    const instanceTypes = resolveInstanceTypes(ng, check);
+    const { instanceTypes, architecture } = resolveInstanceTypes(ng, check);
     const minSize = ng.minSize ?? d.minSize;
     const maxSize = ng.maxSize ?? d.maxSize;
     const desiredSize = ng.desiredSize ?? minSize;
@@ -235,6 +238,7 @@ function resolveNodeGroup(
     const amiReleaseVersion = ng.amiReleaseVersion;
     return {
         instanceTypes,
+        architecture,
         minSize,
         desiredSize,
         maxSize,
@@ -243,8 +247,14 @@ function resolveNodeGroup(
     };
 }
 
-/** A copy of the node group's instance types: at least one, each an EC2 instance type. */
-function resolveInstanceTypes(ng: NodeGroupArgs, check: Check): string[] {
+/**
+ * A copy of the node group's instance types: at least one, each an EC2
+ * instance type, all of one processor architecture (see `nodeGroupArchitecture`).
+ */
+function resolveInstanceTypes(
+    ng: NodeGroupArgs,
+    check: Check,
+): { instanceTypes: string[]; architecture: CpuArchitecture } {
     const instanceTypes = [...(ng.instanceTypes ?? EKS_DEFAULTS.nodeGroup.instanceTypes)];
     check(
         instanceTypes.length > 0,
@@ -252,15 +262,19 @@ function resolveInstanceTypes(ng: NodeGroupArgs, check: Check): string[] {
         instanceTypes,
         "must list at least one instance type",
     );
-    instanceTypes.forEach((type, i) => {
+    const wellFormed = instanceTypes.map((type, i) =>
         check(
             typeof type === "string" && /^[a-z0-9-]+\.[a-z0-9]+$/.test(type),
             `nodeGroup.instanceTypes[${i}]`,
             type,
             "must be an EC2 instance type such as t3.medium",
-        );
-    });
-    return instanceTypes;
+        ),
+    );
+    // A malformed type is reported once, above; its architecture can't be read.
+    const architecture = wellFormed.every(Boolean)
+        ? nodeGroupArchitecture(instanceTypes, check)
+        : "x86_64";
+    return { instanceTypes, architecture };
 }
 
 /** Checks the node group's sizes: each from 1 to 450, and `desiredSize` between the other two. */

@@ -18,7 +18,7 @@ import {
     serviceTrustPolicy,
     SUBNET_TAGS,
 } from "./eksClusterConfig";
-import { amiReleaseParameter, NODE_AMI_TYPE } from "./eksVersions";
+import { amiReleaseParameter, NODE_AMI_TYPES } from "./eksVersions";
 
 /**
  * The steps of `EksCluster`, one function per part of the platform. Each
@@ -215,8 +215,9 @@ export interface NodeGroupInputs {
 
 /**
  * The managed node group: it follows the cluster's Kubernetes version (with a
- * launch template, `@pulumi/eks` doesn't copy it) and runs the pinned AMI
- * release, or the latest one for that version.
+ * launch template, `@pulumi/eks` doesn't copy it) and runs the AL2023 AMI type
+ * of its instance types' architecture, at the pinned release or the latest one
+ * for that version.
  */
 export function createNodeGroup(
     parent: pulumi.Resource,
@@ -226,10 +227,13 @@ export function createNodeGroup(
 ): eks.ManagedNodeGroup {
     const { cluster, launchTemplate } = inputs;
     const version = cluster.eksCluster.version;
+    const { architecture } = s.nodeGroup;
     const releaseVersion =
         s.nodeGroup.amiReleaseVersion ??
-        aws.ssm.getParameterOutput({ name: version.apply(amiReleaseParameter) }, { parent })
-            .insecureValue;
+        aws.ssm.getParameterOutput(
+            { name: version.apply((v) => amiReleaseParameter(v, architecture)) },
+            { parent },
+        ).insecureValue;
     return new eks.ManagedNodeGroup(
         `${name}-nodes`,
         {
@@ -247,7 +251,8 @@ export function createNodeGroup(
                 version: launchTemplate.latestVersion.apply(String),
             },
             version,
-            amiType: NODE_AMI_TYPE,
+            // The instance types' architecture's AMI type: x86_64 kept the one it always had.
+            amiType: NODE_AMI_TYPES[architecture],
             releaseVersion,
             tags: s.tags,
         },
@@ -266,19 +271,31 @@ export function createNodeGroup(
     );
 }
 
+/** What every object deployed through the cluster's Kubernetes provider waits for. */
+export interface ProviderPrerequisites {
+    /** Nodes to run on. */
+    nodeGroup: eks.ManagedNodeGroup;
+    /**
+     * The EKS Pod Identity agent: a pod started before it gets no credentials
+     * from its ServiceAccount's association.
+     */
+    podIdentityAgent: aws.eks.Addon;
+}
+
 /**
- * A Kubernetes provider for the cluster, with server-side apply. Objects
- * deployed through it wait for the node group, so they have nodes to run on.
+ * A Kubernetes provider for the cluster, with server-side apply. It is
+ * created after the node group and the Pod Identity agent add-on, so every
+ * object deployed through it waits for both, whatever its own `dependsOn`.
  */
 export function createKubernetesProvider(
     parent: pulumi.Resource,
     name: string,
     kubeconfig: pulumi.Output<string>,
-    nodeGroup: eks.ManagedNodeGroup,
+    waitFor: ProviderPrerequisites,
 ): k8s.Provider {
     return new k8s.Provider(
         `${name}-k8s`,
         { kubeconfig, enableServerSideApply: true },
-        { parent, dependsOn: [nodeGroup] },
+        { parent, dependsOn: [waitFor.nodeGroup, waitFor.podIdentityAgent] },
     );
 }

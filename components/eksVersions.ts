@@ -1,3 +1,4 @@
+import type { CpuArchitecture } from "./instanceArchitecture";
 import type { Check } from "./validation";
 
 /**
@@ -30,15 +31,28 @@ export const PINNED_ADDON_VERSIONS: Readonly<Record<string, Readonly<NodeAddonVe
     "1.35": { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.35.3-eksbuild.29" },
 };
 
-/** The nodes' AMI type: Amazon Linux 2023, x86_64 (the instance types must be x86_64). */
-export const NODE_AMI_TYPE = "AL2023_x86_64_STANDARD";
+/**
+ * The nodes' AMI type per processor architecture: the standard Amazon Linux
+ * 2023 AMI for the instance types' architecture (`instanceArchitecture`).
+ * An x86_64 node group keeps the AMI type it always had.
+ */
+export const NODE_AMI_TYPES: Readonly<Record<CpuArchitecture, string>> = {
+    x86_64: "AL2023_x86_64_STANDARD",
+    arm64: "AL2023_ARM_64_STANDARD",
+};
 
 /**
  * The public SSM parameter holding the latest EKS-optimized AMI release for
- * `kubernetesVersion` and `NODE_AMI_TYPE`, for example `1.35.3-20260601`.
+ * `kubernetesVersion` and the `NODE_AMI_TYPES` entry of `architecture`, for
+ * example `1.35.3-20260601`.
+ * @param kubernetesVersion The cluster's Kubernetes minor version, such as `1.35`.
+ * @param architecture The nodes' processor architecture. @default "x86_64"
  */
-export function amiReleaseParameter(kubernetesVersion: string): string {
-    return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/x86_64/standard/recommended/release_version`;
+export function amiReleaseParameter(
+    kubernetesVersion: string,
+    architecture: CpuArchitecture = "x86_64",
+): string {
+    return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${architecture}/standard/recommended/release_version`;
 }
 
 /** An EKS add-on version, such as `v1.22.4-eksbuild.3`. */

@@ -12,7 +12,8 @@ export const POD_IDENTITY_ROLE_TYPE = "orchestration:index:PodIdentityRole";
 
 /**
  * AWS permissions for the pods of one ServiceAccount, through EKS Pod Identity:
- * an IAM role trusted by `pods.eks.amazonaws.com` (AssumeRole and TagSession),
+ * an IAM role trusted by `pods.eks.amazonaws.com` (AssumeRole and TagSession)
+ * for that cluster, namespace and ServiceAccount only (`podIdentityTrustPolicy`),
  * the named managed policies attached to it, and an
  * `aws.eks.PodIdentityAssociation` that binds it to the ServiceAccount.
  *
@@ -43,7 +44,14 @@ export class PodIdentityRole extends pulumi.ComponentResource {
         this.role = new aws.iam.Role(
             `${name}-role`,
             {
-                assumeRolePolicy: podIdentityTrustPolicy(),
+                // Only this association's cluster, namespace and ServiceAccount.
+                assumeRolePolicy: pulumi.output(settings.clusterName).apply((clusterName) =>
+                    podIdentityTrustPolicy({
+                        clusterName,
+                        namespace: settings.namespace,
+                        serviceAccount: settings.serviceAccountName,
+                    }),
+                ),
                 description: `EKS Pod Identity for ${settings.namespace}/${settings.serviceAccountName}`,
                 tags,
             },

@@ -49,11 +49,33 @@ export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
 /** A managed policy ARN: `arn:<partition>:iam::<aws or account>:policy/<path/name>`. */
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/;
 
+/** Who may use a Pod Identity role: one ServiceAccount of one cluster. */
+export interface PodIdentityScope {
+    /** The EKS cluster's name. */
+    clusterName: string;
+    /** The ServiceAccount's namespace. */
+    namespace: string;
+    /** The ServiceAccount's name. */
+    serviceAccount: string;
+}
+
 /**
- * The role's trust policy: EKS Pod Identity assumes it and tags the session
- * with the cluster, namespace and ServiceAccount (for ABAC conditions).
+ * The role's trust policy: EKS Pod Identity assumes the role
+ * (`sts:AssumeRole`) and tags the session (`sts:TagSession`) with the
+ * cluster, namespace and ServiceAccount of the pod it serves. The trust
+ * policy accepts only the session tags of `scope`, as the EKS user guide's
+ * Pod Identity role page shows for the namespace and ServiceAccount, so an
+ * association made elsewhere in the account (another cluster, namespace or
+ * ServiceAccount) gets no credentials from this role.
+ *
+ * There is no `aws:SourceAccount` or `aws:SourceArn` condition: AWS documents
+ * those against the confused deputy for the EKS cluster role
+ * (`eks.amazonaws.com`), not for `pods.eks.amazonaws.com`, and a condition on
+ * a key the request doesn't carry denies every request. The session tags are
+ * what AWS documents for this principal; they are sent unless the
+ * association disables session tags, which `PodIdentityRole` never does.
  */
-export function podIdentityTrustPolicy(): string {
+export function podIdentityTrustPolicy(scope: PodIdentityScope): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
@@ -61,6 +83,13 @@ export function podIdentityTrustPolicy(): string {
                 Effect: "Allow",
                 Principal: { Service: POD_IDENTITY_PRINCIPAL },
                 Action: ["sts:AssumeRole", "sts:TagSession"],
+                Condition: {
+                    StringEquals: {
+                        "aws:RequestTag/eks-cluster-name": scope.clusterName,
+                        "aws:RequestTag/kubernetes-namespace": scope.namespace,
+                        "aws:RequestTag/kubernetes-service-account": scope.serviceAccount,
+                    },
+                },
             },
         ],
     });

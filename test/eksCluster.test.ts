@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { ScalableService } from "../components";
 import { EKS_CLUSTER_TYPE, EksCluster } from "../components/eksCluster";
 import { EksClusterArgs } from "../components/eksClusterArgs";
 import {
@@ -244,6 +245,23 @@ describe("EksCluster (under mocks)", () => {
         assert.equal(await pulumiIsSecret(c.kubeconfig), true);
     });
 
+    it("creates the Kubernetes provider after the Pod Identity agent, so a ScalableService deployed through it starts after the agent", async () => {
+        const c = await create();
+        const agentUrn = (await valueOf(c.podIdentityAgent.urn))!;
+        const provider = mocks.one("pulumi:providers:kubernetes");
+        assert.ok(provider.dependencies.includes(agentUrn), JSON.stringify(provider.dependencies));
+        const svc = new ScalableService(
+            "orders",
+            { image: "ghcr.io/acme/orders:1.0.0", port: 8080, namespace: "shop" },
+            { provider: c.provider },
+        );
+        await valueOf(svc.url);
+        await settleRegistrations();
+        const deployment = mocks.one("kubernetes:apps/v1:Deployment");
+        // The Deployment goes through that provider (registered as `urn::id`).
+        assert.equal(deployment.provider, `${await valueOf(c.provider.urn)}::${provider.id}`);
+    });
+
     it("protects the cluster, key and node group (and turns on EKS deletion protection) when asked", async () => {
         await create({
             protect: true,
@@ -265,6 +283,23 @@ describe("EksCluster (under mocks)", () => {
         assert.deepEqual(cluster.enabledClusterLogTypes, ["api", "audit"]);
         assert.deepEqual(mocks.one("awsx:ec2:Vpc").inputs.natGateways, { strategy: "OnePerAz" });
         assert.equal(mocks.one("eks:index:Cluster").inputs.privateSubnetIds.length, 3);
+    });
+
+    it("refuses instance types of two architectures, or a GPU family, before registering anything", async () => {
+        assert.throws(
+            () =>
+                new EksCluster(
+                    "bad",
+                    args({ nodeGroup: { instanceTypes: ["t3.medium", "t4g.medium"] } }),
+                ),
+            /'nodeGroup.instanceTypes' \(\["t3.medium","t4g.medium"\]\) mix x86_64 and arm64: t3.medium is x86_64 and t4g.medium is arm64/,
+        );
+        assert.throws(
+            () => new EksCluster("bad", args({ nodeGroup: { instanceTypes: ["g4dn.xlarge"] } })),
+            /'nodeGroup.instanceTypes\[0\]' \("g4dn.xlarge"\) is an accelerated family \(GPUs\)/,
+        );
+        await settleRegistrations();
+        assert.equal(mocks.resources.length, 0);
     });
 
     it("refuses a world-open endpoint before registering anything", async () => {

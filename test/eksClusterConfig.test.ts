@@ -25,6 +25,7 @@ describe("EksCluster settings (pure)", () => {
         assert.equal(r.natGateways, "Single");
         assert.deepEqual(r.nodeGroup, {
             instanceTypes: ["t3.medium"],
+            architecture: "x86_64",
             minSize: 2,
             desiredSize: 2,
             maxSize: 4,
@@ -50,6 +51,14 @@ describe("EksCluster settings (pure)", () => {
             [
                 { nodeGroup: { instanceTypes: [] } },
                 `'nodeGroup.instanceTypes' ([]) must list at least one instance type`,
+            ],
+            [
+                { nodeGroup: { instanceTypes: ["t3.medium", "t4g.medium"] } },
+                `'nodeGroup.instanceTypes' (["t3.medium","t4g.medium"]) mix x86_64 and arm64: t3.medium is x86_64 and t4g.medium is arm64`,
+            ],
+            [
+                { nodeGroup: { instanceTypes: ["g5.xlarge"] } },
+                `'nodeGroup.instanceTypes[0]' ("g5.xlarge") is an accelerated family (GPUs)`,
             ],
             [
                 { kubernetesVersion: "1.33.2" },
@@ -215,6 +224,10 @@ describe("EKS day-2 settings (pure)", () => {
         assert.equal(
             amiReleaseParameter("1.35"),
             "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version",
+        );
+        assert.equal(
+            amiReleaseParameter("1.35", "arm64"),
+            "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/arm64/standard/recommended/release_version",
         );
     });
 

@@ -59,6 +59,9 @@ const TAGS = { project: "orchestration", stack: "prod" };
 /** The configurations the tests look at; each is created once. */
 const DEFAULT: Partial<EksClusterArgs> = {};
 const V134: Partial<EksClusterArgs> = { kubernetesVersion: "1.34" };
+const GRAVITON: Partial<EksClusterArgs> = {
+    nodeGroup: { instanceTypes: ["m7g.large", "t4g.large"] },
+};
 const PINNED: Partial<EksClusterArgs> = {
     nodeGroup: { amiReleaseVersion: "1.35.3-20260601" },
     metricsServerVersion: "v0.8.0-eksbuild.1",
@@ -184,6 +187,19 @@ describe("EksCluster on day 2 (under mocks)", () => {
             const version = run.registered("eks:index:ManagedNodeGroup", "platform-nodes").props
                 .version;
             assert.ok(pulumi.Output.isInstance(version));
+        });
+
+        it("runs Graviton instance types on the arm64 AL2023 AMI type, its release read from the arm64 parameter", async () => {
+            const run = await create(GRAVITON);
+            const ng = run.one("eks:index:ManagedNodeGroup").inputs;
+            assert.deepEqual(ng.instanceTypes, ["m7g.large", "t4g.large"]);
+            assert.equal(ng.amiType, "AL2023_ARM_64_STANDARD");
+            assert.deepEqual(run.calls[SSM_PARAMETER], [
+                {
+                    name: "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/arm64/standard/recommended/release_version",
+                },
+            ]);
+            assert.equal(ng.releaseVersion, "1.2.3-ami");
         });
 
         it("runs a pinned AMI release without reading the parameter", async () => {

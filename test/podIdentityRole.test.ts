@@ -27,17 +27,32 @@ const args = (extra: Partial<PodIdentityRoleArgs> = {}): PodIdentityRoleArgs => 
 });
 
 describe("PodIdentityRole: trust policy and validation (pure)", () => {
-    it("trusts EKS Pod Identity with AssumeRole and TagSession, and nothing else", () => {
-        assert.deepEqual(JSON.parse(podIdentityTrustPolicy()), {
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Effect: "Allow",
-                    Principal: { Service: "pods.eks.amazonaws.com" },
-                    Action: ["sts:AssumeRole", "sts:TagSession"],
-                },
-            ],
+    it("trusts EKS Pod Identity with AssumeRole and TagSession for one cluster, namespace and ServiceAccount, and nothing else", () => {
+        const policy = podIdentityTrustPolicy({
+            clusterName: "platform",
+            namespace: "shop",
+            serviceAccount: "orders",
         });
+        assert.equal(
+            policy,
+            JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "pods.eks.amazonaws.com" },
+                        Action: ["sts:AssumeRole", "sts:TagSession"],
+                        Condition: {
+                            StringEquals: {
+                                "aws:RequestTag/eks-cluster-name": "platform",
+                                "aws:RequestTag/kubernetes-namespace": "shop",
+                                "aws:RequestTag/kubernetes-service-account": "orders",
+                            },
+                        },
+                    },
+                ],
+            }),
+        );
     });
 
     it("keeps the policies in order and defaults tags to none", () => {
@@ -109,7 +124,14 @@ describe("PodIdentityRole (under mocks)", () => {
         const r = await create({ tags: { team: "orders" } });
         const role = mocks.one("aws:iam/role:Role");
         assert.equal(role.name, "orders-role");
-        assert.equal(role.inputs.assumeRolePolicy, podIdentityTrustPolicy());
+        assert.equal(
+            role.inputs.assumeRolePolicy,
+            podIdentityTrustPolicy({
+                clusterName: "platform",
+                namespace: "shop",
+                serviceAccount: "orders",
+            }),
+        );
         assert.deepEqual(role.inputs.tags, { team: "orders" });
         assert.deepEqual(
             mocks
@@ -147,6 +169,15 @@ describe("PodIdentityRole (under mocks)", () => {
         const assocUrn = await valueOf(r.association.urn);
         assert.ok(d.dependencies.includes(assocUrn!), "the Deployment waits for the association");
         assert.equal(pulumi.Output.isInstance(r.roleArn), true);
+    });
+
+    it("scopes the trust policy to a cluster name given as an Output", async () => {
+        await create({ clusterName: pulumi.output("platform-b") });
+        const policy = JSON.parse(mocks.one("aws:iam/role:Role").inputs.assumeRolePolicy);
+        assert.equal(
+            policy.Statement[0].Condition.StringEquals["aws:RequestTag/eks-cluster-name"],
+            "platform-b",
+        );
     });
 
     it("throws before registering anything when input is invalid", async () => {

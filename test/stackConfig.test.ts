@@ -37,6 +37,7 @@ describe("stack config (pure)", () => {
             vpcCidr: "10.0.0.0/16",
             nodeGroup: {
                 instanceTypes: ["t3.small"],
+                architecture: "x86_64",
                 minSize: 1,
                 desiredSize: 2,
                 maxSize: 3,
@@ -135,6 +136,42 @@ describe("stack config (pure)", () => {
             lookup({ ...base, "orchestration:maxPodsPerNode": 110 }),
         );
         assert.deepEqual(cfg.eks?.nodeGroup.instanceTypes, ["x9.huge"]);
+    });
+
+    it("names the config key of node types that mix architectures, and asks for a Graviton type's pod limit", () => {
+        const base = { ...stackConfig("dev"), ...OPERATOR_CONFIG };
+        assert.throws(
+            () =>
+                loadStackConfig(
+                    "dev",
+                    "orchestration",
+                    lookup({
+                        ...base,
+                        "orchestration:nodeInstanceTypes": ["t3.small", "t4g.small"],
+                    }),
+                ),
+            /'orchestration:nodeInstanceTypes' \(\["t3.small","t4g.small"\]\) mix x86_64 and arm64: t3.small is x86_64 and t4g.small is arm64/,
+        );
+        // The max-pods table has no Graviton type yet: the capacity check asks for the number.
+        assert.throws(
+            () =>
+                loadStackConfig(
+                    "dev",
+                    "orchestration",
+                    lookup({ ...base, "orchestration:nodeInstanceTypes": ["t4g.medium"] }),
+                ),
+            /'orchestration:nodeInstanceTypes' \(\["t4g.medium"\]\) has no known pod limit for t4g.medium; set 'orchestration:maxPodsPerNode'/,
+        );
+        const cfg = loadStackConfig(
+            "dev",
+            "orchestration",
+            lookup({
+                ...base,
+                "orchestration:nodeInstanceTypes": ["t4g.medium"],
+                "orchestration:maxPodsPerNode": 17,
+            }),
+        );
+        assert.equal(cfg.eks?.nodeGroup.architecture, "arm64");
     });
 
     it("warns, without failing, when only the max node count fits the services at max replicas", () => {
