@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ComponentSource, componentSchema } from "./schema";
-import { PackageSpec } from "./schemaTypes";
+import { PackageSpec } from "../components/provider/schemaTypes";
 
 /**
  * The Pulumi package schema of this repository's component package: the

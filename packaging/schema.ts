@@ -1,5 +1,10 @@
 import * as ts from "typescript";
-import { ComplexTypeSpec, PropertySpec, ResourceSpec, TypeSpec } from "./schemaTypes";
+import {
+    ComplexTypeSpec,
+    PropertySpec,
+    ResourceSpec,
+    TypeSpec,
+} from "../components/provider/schemaTypes";
 
 /**
  * Derives a Pulumi package schema from the TypeScript declarations of a
@@ -13,7 +18,11 @@ import { ComplexTypeSpec, PropertySpec, ResourceSpec, TypeSpec } from "./schemaT
  * is ours. It maps:
  * - `string`, `boolean`; `number` to `integer` (every numeric arg here is a
  *   count, port, duration or percentage, and validation rejects fractions);
- * - `pulumi.Input<T>` to `T` (every schema input accepts outputs);
+ * - `pulumi.Input<T>` to `T`, and any other type to itself marked `plain`, at
+ *   every depth: what TypeScript takes as a plain value, the schema declares
+ *   plain, so the Python and Go SDKs take a plain value there too, and the
+ *   provider (`components/provider/inputs.ts`) reads from the same marks which
+ *   paths stay outputs;
  * - `T[]`, `Array<T>` and `Record<string, T>` to arrays and maps;
  * - an exported interface to an object type, named without an `Args` suffix
  *   (SDKs append their own);
@@ -153,7 +162,7 @@ class SchemaWalker {
             const name = propertyName(m.name);
             const where = `${decl.name!.text}.${name}`;
             out.properties[name] = {
-                ...this.typeOf(m.type.typeArguments[0], where),
+                ...withoutPlain(this.typeOf(m.type.typeArguments[0], where)),
                 description: this.docOf(m.name),
             };
             if (!m.questionToken) out.required.push(name);
@@ -177,7 +186,20 @@ class SchemaWalker {
         }
     }
 
+    /** The schema type of `node`: `plain` unless it is a `pulumi.Input`. */
     private typeOf(node: ts.TypeNode, where: string): TypeSpec {
+        if (ts.isParenthesizedTypeNode(node)) return this.typeOf(node.type, where);
+        if (
+            ts.isTypeReferenceNode(node) &&
+            node.typeName.getText() === "pulumi.Input" &&
+            node.typeArguments?.length === 1
+        ) {
+            return withoutPlain(this.typeOf(node.typeArguments[0], where));
+        }
+        return { ...this.shapeOf(node, where), plain: true };
+    }
+
+    private shapeOf(node: ts.TypeNode, where: string): TypeSpec {
         switch (node.kind) {
             case ts.SyntaxKind.StringKeyword:
                 return { type: "string" };
@@ -186,7 +208,6 @@ class SchemaWalker {
             case ts.SyntaxKind.BooleanKeyword:
                 return { type: "boolean" };
         }
-        if (ts.isParenthesizedTypeNode(node)) return this.typeOf(node.type, where);
         if (ts.isArrayTypeNode(node))
             return { type: "array", items: this.typeOf(node.elementType, where) };
         if (ts.isLiteralTypeNode(node) && node.literal.kind === ts.SyntaxKind.FalseKeyword) {
@@ -212,7 +233,6 @@ class SchemaWalker {
     private referenceOf(node: ts.TypeReferenceNode, where: string): TypeSpec {
         const name = node.typeName.getText();
         const args = node.typeArguments ?? [];
-        if (name === "pulumi.Input" && args.length === 1) return this.typeOf(args[0], where);
         if (name === "Array" && args.length === 1)
             return { type: "array", items: this.typeOf(args[0], where) };
         if (
@@ -231,7 +251,7 @@ class SchemaWalker {
         if (decl && ts.isTypeAliasDeclaration(decl)) {
             const literals = stringLiterals(decl.type);
             if (literals) return this.named(decl, () => this.enumType(decl, literals));
-            return this.typeOf(decl.type, where);
+            return this.shapeOf(decl.type, where);
         }
         return unsupported(node, where);
     }
@@ -269,6 +289,13 @@ class SchemaWalker {
             enum: values.map((value) => ({ value })),
         };
     }
+}
+
+/** `spec` without its top-level `plain` mark. */
+function withoutPlain(spec: TypeSpec): TypeSpec {
+    const rest = { ...spec };
+    delete rest.plain;
+    return rest;
 }
 
 /** The values of a union of string literals, or undefined for any other type. */

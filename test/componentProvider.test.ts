@@ -3,8 +3,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { unknown } from "@pulumi/pulumi/output";
 import { SCALABLE_SERVICE_TYPE } from "../components";
-import { plainInputs } from "../components/provider/inputs";
-import { ComponentProvider } from "../components/provider/provider";
+import { inputPaths, plainInputs } from "../components/provider/inputs";
+import { ComponentProvider, inputsSchema } from "../components/provider/provider";
+import schema from "../components/provider/schema.json";
+import { PackageSpec } from "../components/provider/schemaTypes";
 import {
     installMocks,
     ResourceRecorder,
@@ -16,7 +18,8 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
 describe("the component provider (under mocks)", () => {
     let mocks: ResourceRecorder;
-    const provider = new ComponentProvider("1.2.3", "{}");
+    const provider = new ComponentProvider("1.2.3", JSON.stringify(schema));
+    const SCHEMA = inputsSchema(schema as PackageSpec, SCALABLE_SERVICE_TYPE);
 
     before(async () => {
         mocks = await installMocks({ project: "orchestration", stack: "test" });
@@ -78,6 +81,44 @@ describe("the component provider (under mocks)", () => {
         assert.ok(!JSON.stringify(env).includes("t0ken"));
     });
 
+    it("keeps a { secret } value out of the Deployment when the whole env map arrives as one output", async () => {
+        await construct({
+            image: "nginx:1.28",
+            port: 8080,
+            env: pulumi.output({ LEVEL: "info", KEY: { secret: "k3y-value" } }),
+        });
+        const deployment = mocks.one(DEPLOYMENT, "web");
+        const text = JSON.stringify(deployment.inputs);
+        for (const form of ["k3y-value", Buffer.from("k3y-value").toString("base64")]) {
+            assert.equal(text.includes(form), false, form);
+        }
+        const secret = mocks.one("kubernetes:core/v1:Secret");
+        assert.deepEqual(secret.inputs.data, { KEY: Buffer.from("k3y-value").toString("base64") });
+        const env = deployment.inputs.spec.template.spec.containers[0].env;
+        assert.deepEqual(env, [
+            { name: "KEY", valueFrom: { secretKeyRef: { name: "web-env-mock", key: "KEY" } } },
+            { name: "LEVEL", value: "info" },
+        ]);
+    });
+
+    it("takes an env reference to a Secret named by another resource's output", async () => {
+        const db = new k8s.core.v1.Secret("db", { metadata: { name: "db-4f2a" } });
+        await settleRegistrations();
+        await construct({
+            image: "nginx:1.28",
+            port: 8080,
+            env: { PASSWORD: { secretKeyRef: { name: db.metadata.name, key: "pw" } } },
+        });
+        const deployment = mocks.one(DEPLOYMENT, "web");
+        assert.deepEqual(deployment.inputs.spec.template.spec.containers[0].env, [
+            {
+                name: "PASSWORD",
+                valueFrom: { secretKeyRef: { name: "db-4f2a", key: "pw" } },
+            },
+        ]);
+        assert.ok(deployment.dependencies.includes((await valueOf(db.urn)) ?? ""));
+    });
+
     it("reports invalid args as the engine's input-property errors, with the same message", async () => {
         await assert.rejects(
             provider.construct("web", SCALABLE_SERVICE_TYPE, { image: "", port: 70000 }, {}),
@@ -108,7 +149,7 @@ describe("the component provider (under mocks)", () => {
                 plainInputs(
                     "ScalableService web",
                     { port: pulumi.output(unknown), image: pulumi.secret("x") },
-                    [],
+                    SCHEMA,
                 ),
                 (err: Error) => {
                     assert.match(err.message, /'port' \("<unknown>"\) must be known at preview/);
@@ -130,7 +171,7 @@ describe("the component provider (under mocks)", () => {
                         paths: [pulumi.output("/"), "/api"],
                     },
                 },
-                [],
+                SCHEMA,
             );
             assert.deepEqual(args, {
                 image: "nginx:1.28",
@@ -148,7 +189,7 @@ describe("the component provider (under mocks)", () => {
                         autoscaling: { minReplicas: pulumi.output(unknown) },
                         ingress: { paths: ["/", pulumi.secret("/admin")] },
                     },
-                    [],
+                    SCHEMA,
                 ),
                 (err: Error) => {
                     assert.match(
@@ -169,27 +210,100 @@ describe("the component provider (under mocks)", () => {
             );
         });
 
-        it("leaves the entries of the input fields as they are, secrets included", async () => {
-            const token = pulumi.secret("s3cret");
-            const { args } = await plainInputs(
-                "ScalableService web",
-                { env: { TOKEN: token, LEVEL: "info" } },
-                ["env"],
-            );
-            const env = args.env as Record<string, unknown>;
-            assert.equal(env.TOKEN, token);
-            assert.equal(env.LEVEL, "info");
+        it("reads which paths stay outputs from the schema, which marks every other path plain", () => {
+            assert.deepEqual(inputPaths(SCHEMA), [
+                "env.*",
+                "env.*.secret",
+                "serviceAccountAnnotations.*",
+            ]);
         });
 
-        it("turns an output of a map into a map of outputs for the input fields", async () => {
+        it("leaves outputs at input paths as they are, secrets included", async () => {
+            const token = pulumi.secret("s3cret");
+            const role = pulumi.output("arn:aws:iam::1:role/x");
             const { args } = await plainInputs(
                 "ScalableService web",
-                { env: pulumi.output({ A: "1", B: "2" }) },
-                ["env"],
+                {
+                    env: { TOKEN: token, LEVEL: "info", KEY: { secret: token } },
+                    serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": role },
+                },
+                SCHEMA,
             );
-            const env = args.env as Record<string, pulumi.Output<string>>;
-            assert.deepEqual(Object.keys(env), ["A", "B"]);
-            assert.equal(await valueOf(env.B), "2");
+            const env = args.env as Record<string, any>;
+            assert.equal(env.TOKEN, token);
+            assert.equal(env.LEVEL, "info");
+            assert.equal(env.KEY.secret, token);
+            assert.equal(
+                (args.serviceAccountAnnotations as any)["eks.amazonaws.com/role-arn"],
+                role,
+            );
+        });
+
+        it("unwraps an output nested in an env reference, such as a Secret's generated name", async () => {
+            const db = new k8s.core.v1.Secret("db", { metadata: { name: "db-4f2a" } });
+            const { args, dependsOn } = await plainInputs(
+                "ScalableService web",
+                { env: { PASSWORD: { secretKeyRef: { name: db.metadata.name, key: "pw" } } } },
+                SCHEMA,
+            );
+            assert.deepEqual(args.env, {
+                PASSWORD: { secretKeyRef: { name: "db-4f2a", key: "pw" } },
+            });
+            assert.deepEqual(dependsOn, [db]);
+        });
+
+        it("awaits a whole env map given as one output, and lands each entry by its type", async () => {
+            const { args } = await plainInputs(
+                "ScalableService web",
+                { env: pulumi.output({ A: "1", KEY: { secret: "k3y" } }) },
+                SCHEMA,
+            );
+            assert.deepEqual(args.env, { A: "1", KEY: { secret: "k3y" } });
+        });
+
+        it("passes a secret whole-map output's secrecy to each entry at an input path", async () => {
+            const { args } = await plainInputs(
+                "ScalableService web",
+                {
+                    env: pulumi.secret({ A: "1", KEY: { secret: "k3y" } }),
+                    serviceAccountAnnotations: pulumi.secret({ role: "arn" }),
+                },
+                SCHEMA,
+            );
+            const env = args.env as Record<string, any>;
+            for (const [value, expected] of [
+                [env.A, "1"],
+                [env.KEY.secret, "k3y"],
+                [(args.serviceAccountAnnotations as any).role, "arn"],
+            ]) {
+                assert.equal(await pulumi.isSecret(pulumi.output(value)), true, expected);
+                assert.equal(await valueOf(value), expected);
+            }
+        });
+
+        it("refuses, by path, a secret whole-map output that reaches a plain field", async () => {
+            await assert.rejects(
+                plainInputs(
+                    "ScalableService web",
+                    { env: pulumi.secret({ DB: { secretKeyRef: { name: "db", key: "pw" } } }) },
+                    SCHEMA,
+                ),
+                /'env\.DB\.secretKeyRef\.name' \("<secret>"\) can't be a secret: it is a plain field.*only env\.\*, env\.\*\.secret, serviceAccountAnnotations\.\* can be secrets/,
+            );
+        });
+
+        it("refuses a whole env map that is unknown at preview, naming it, but keeps an unknown env value", async () => {
+            await assert.rejects(
+                plainInputs("ScalableService web", { env: pulumi.output(unknown) }, SCHEMA),
+                /'env' \("<unknown>"\) must be known at preview/,
+            );
+            const later = pulumi.output(unknown) as pulumi.Output<string>;
+            const { args } = await plainInputs(
+                "ScalableService web",
+                { env: { URL: later } },
+                SCHEMA,
+            );
+            assert.equal((args.env as any).URL, later);
         });
     });
 });

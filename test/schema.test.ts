@@ -23,29 +23,51 @@ describe("the package schema, derived from the TypeScript declarations", () => {
     describe("the generator (on a fixture API)", () => {
         const { resource, types } = componentSchema(widget());
 
-        it("maps each field's type, description and @default, and lists the required ones", () => {
+        it("maps each field's type, description and @default, marks plain what is not a pulumi.Input, and lists the required ones", () => {
             assert.deepEqual(resource.inputProperties, {
-                label: { type: "string", description: "The widget's label." },
+                label: { type: "string", plain: true, description: "The widget's label." },
                 volume: {
                     $ref: "#/types/widgets:index:Volume",
+                    plain: true,
                     description: 'How loud it is.\n\nDefault: "quiet"',
                 },
                 knob: {
-                    oneOf: [{ $ref: "#/types/widgets:index:Knob" }, { type: "boolean" }],
+                    oneOf: [
+                        { $ref: "#/types/widgets:index:Knob", plain: true },
+                        { type: "boolean", plain: true },
+                    ],
+                    plain: true,
                     description: "A knob, or `false` for none.",
                 },
                 tags: {
                     type: "object",
                     additionalProperties: { type: "string" },
+                    plain: true,
                     description: "Tags.",
                 },
                 refs: {
                     type: "array",
-                    items: { oneOf: [{ type: "string" }, { $ref: "#/types/widgets:index:Ref" }] },
+                    items: {
+                        oneOf: [
+                            { type: "string", plain: true },
+                            { $ref: "#/types/widgets:index:Ref", plain: true },
+                        ],
+                        plain: true,
+                    },
+                    plain: true,
                     description: "Refs, by name or in full.",
                 },
-                sizes: { type: "array", items: { type: "integer" }, description: "Sizes." },
-                enabled: { type: "boolean", description: "Something else." },
+                sizes: {
+                    type: "array",
+                    items: { type: "integer", plain: true },
+                    plain: true,
+                    description: "Sizes.",
+                },
+                enabled: { type: "boolean", plain: true, description: "Something else." },
+                owner: {
+                    type: "string",
+                    description: "A value that may come from another resource.",
+                },
             });
             assert.deepEqual(resource.requiredInputs, ["label"]);
         });
@@ -60,13 +82,15 @@ describe("the package schema, derived from the TypeScript declarations", () => {
                 "widgets:index:Knob": {
                     type: "object",
                     description: "A nested setting.",
-                    properties: { turns: { type: "integer", description: "Turns per minute." } },
+                    properties: {
+                        turns: { type: "integer", plain: true, description: "Turns per minute." },
+                    },
                     required: ["turns"],
                 },
                 "widgets:index:Ref": {
                     type: "object",
                     description: "A key of something.",
-                    properties: { name: { type: "string", description: "Its name." } },
+                    properties: { name: { type: "string", plain: true, description: "Its name." } },
                     required: ["name"],
                 },
             });

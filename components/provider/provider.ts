@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ScalableService, SCALABLE_SERVICE_TYPE } from "../scalableService";
 import { ScalableServiceArgs } from "../scalableServiceArgs";
 import { ValidationError } from "../validation";
-import { plainInputs } from "./inputs";
+import { InputsSchema, plainInputs } from "./inputs";
+import { PackageSpec } from "./schemaTypes";
 
 /**
  * The component package's provider: it constructs the TypeScript components
@@ -11,15 +12,17 @@ import { plainInputs } from "./inputs";
  * program uses, so its validation and its guarantees are the same.
  */
 
-/** The ScalableService args that are `pulumi.Input`s in TypeScript, and stay outputs over the wire. */
-export const SCALABLE_SERVICE_INPUT_FIELDS = ["env", "serviceAccountAnnotations"] as const;
-
 /** A provider serving `schema`, at `version`, for the package's components. */
 export class ComponentProvider implements pulumi.provider.Provider {
+    /** ScalableService's inputs as the schema declares them: which paths are plain, which inputs. */
+    private readonly inputs: InputsSchema;
+
     constructor(
         readonly version: string,
         readonly schema: string,
-    ) {}
+    ) {
+        this.inputs = inputsSchema(JSON.parse(schema) as PackageSpec, SCALABLE_SERVICE_TYPE);
+    }
 
     async construct(
         name: string,
@@ -36,7 +39,7 @@ export class ComponentProvider implements pulumi.provider.Provider {
             const { args, dependsOn } = await plainInputs(
                 `ScalableService ${JSON.stringify(name)}`,
                 inputs,
-                SCALABLE_SERVICE_INPUT_FIELDS,
+                this.inputs,
             );
             const opts = withDependencies(options, dependsOn);
             // Shaped by the schema, and validated field by field by the component itself.
@@ -49,6 +52,13 @@ export class ComponentProvider implements pulumi.provider.Provider {
             throw asPropertiesError(err);
         }
     }
+}
+
+/** A component's input properties and the package's named types; throws if the schema lacks it. */
+export function inputsSchema(schema: PackageSpec, token: string): InputsSchema {
+    const resource = schema.resources?.[token];
+    if (!resource) throw new Error(`the provider's schema has no ${token}`);
+    return { properties: resource.inputProperties, types: schema.types ?? {} };
 }
 
 function withDependencies(

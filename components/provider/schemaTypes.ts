@@ -11,6 +11,8 @@ export interface TypeSpec {
     additionalProperties?: TypeSpec;
     $ref?: string;
     oneOf?: TypeSpec[];
+    /** The input takes a plain value only, not an output (TypeScript: not a `pulumi.Input`). */
+    plain?: boolean;
 }
 
 /** A property: its type, plus the description every SDK shows. */
