@@ -13,6 +13,7 @@ import { PACKAGE, packPackage, run } from "../../packaging/npm";
 import { PACKAGE_NAME } from "../../packaging/packageSchema";
 import { buildPluginDir } from "../../packaging/plugin";
 import { SDK_LANGUAGES, SDK_ROOT, staleSdkFiles } from "../../packaging/sdk";
+import { containerEnvironment } from "../../e2e/environment";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { PulumiCli, StackRef } from "../../e2e/pulumi";
 import { waitEndpointsMatchPods, workload } from "../../e2e/workloads";
@@ -22,7 +23,8 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const NAME = "podinfo";
 const MIN = 2;
 const MAX = 4;
-const API_TOKEN = "e2e-python-token-8c2a";
+const API_TOKEN = "e2e-api-token-8c2a";
+const DB_PASSWORD = "e2e-db-password-41fe";
 
 /** One consumer: an example program and how to run it here. */
 interface Consumer {
@@ -31,6 +33,11 @@ interface Consumer {
     namespace: string;
     /** Prepares the environment and returns the CLI to run the program with. */
     prepare(cli: PulumiCli, stack: StackRef, kube: Kube, venvBin: string): Promise<PulumiCli>;
+    /**
+     * Whether the program passes outputs inside env and annotations: a Secret's
+     * generated name in a secretKeyRef, a secret value, and a whole annotations map.
+     */
+    outputsInEnv: boolean;
 }
 
 const consumers: Consumer[] = [
@@ -39,8 +46,10 @@ const consumers: Consumer[] = [
         example: "yaml",
         // The program creates its namespace and passes its name, an output, to the component.
         namespace: "podinfo-yaml",
+        outputsInEnv: true,
         prepare: async (cli, stack) => {
             await setConfig(cli, stack, "namespace", "podinfo-yaml");
+            await setSecrets(cli, stack);
             return cli;
         },
     },
@@ -48,6 +57,7 @@ const consumers: Consumer[] = [
         language: "Python",
         example: "python",
         namespace: "podinfo-python",
+        outputsInEnv: true,
         prepare: async (cli, stack, kube, venv) => {
             // As a user would: pip install the generated SDK into the program's venv
             // (the toolchain's, which has the Pulumi SDK from PyPI). From a copy, as
@@ -69,7 +79,7 @@ const consumers: Consumer[] = [
             await kube.run(["create", "namespace", "podinfo-python"]);
             const python = cli.withPathFirst(venv);
             await setConfig(python, stack, "namespace", "podinfo-python");
-            await setConfig(python, stack, "apiToken", API_TOKEN, true);
+            await setSecrets(python, stack);
             return python;
         },
     },
@@ -77,6 +87,7 @@ const consumers: Consumer[] = [
         language: "Go",
         example: "go",
         namespace: "podinfo-go",
+        outputsInEnv: false,
         // The Go host builds the program with the go on PATH, against ../../sdk (a replace directive).
         prepare: async (cli, stack, kube) => {
             fs.cpSync(SDK_ROOT, path.join(stack.cwd, "..", "..", "sdk"), { recursive: true });
@@ -86,6 +97,12 @@ const consumers: Consumer[] = [
         },
     },
 ];
+
+/** The secret config the YAML and Python programs read. */
+async function setSecrets(cli: PulumiCli, s: StackRef) {
+    await setConfig(cli, s, "apiToken", API_TOKEN, true);
+    await setConfig(cli, s, "dbPassword", DB_PASSWORD, true);
+}
 
 async function setConfig(cli: PulumiCli, s: StackRef, key: string, value: string, secret = false) {
     await cli.run(s.cwd, [
@@ -181,16 +198,41 @@ describe("the component package from other languages, on a real control plane", 
                 });
             }
 
-            if (consumer.example === "python") {
-                it("keeps a Pulumi secret from Python out of the Deployment", async function () {
+            if (consumer.outputsInEnv) {
+                it("takes outputs in env and annotations: a Secret's generated name, a secret value, a whole map", async function () {
                     const deployment = await kube.get("deployment", NAME, consumer.namespace);
                     const live = JSON.stringify(deployment);
-                    assert.ok(!live.includes(API_TOKEN), "the secret is in the Deployment");
-                    const env = deployment.spec.template.spec.containers[0].env as KubeObject[];
-                    const ref = env.find((e) => e.name === "API_TOKEN")?.valueFrom?.secretKeyRef;
-                    assert.ok(ref, `API_TOKEN is not a secretKeyRef: ${JSON.stringify(env)}`);
-                    const secret = await kube.get("secret", ref.name, consumer.namespace);
-                    assert.equal(Buffer.from(secret.data[ref.key], "base64").toString(), API_TOKEN);
+                    for (const secret of [API_TOKEN, DB_PASSWORD]) {
+                        for (const form of [secret, Buffer.from(secret).toString("base64")]) {
+                            assert.ok(!live.includes(form), `${form} is in the Deployment`);
+                        }
+                    }
+                    const container = deployment.spec.template.spec.containers[0];
+                    const refOf = (name: string) =>
+                        (container.env as KubeObject[]).find((e) => e.name === name)?.valueFrom
+                            ?.secretKeyRef;
+                    // The program's Secret, by the name Pulumi generated for it.
+                    assert.match(refOf("DB_PASSWORD")?.name ?? "", /^db-credentials-[a-z0-9]+$/);
+                    // The secret value, from the component's own Secret.
+                    assert.match(refOf("API_TOKEN")?.name ?? "", new RegExp(`^${NAME}-env-`));
+                    const env = await containerEnvironment(kube, consumer.namespace, container);
+                    assert.equal(env.API_TOKEN, API_TOKEN);
+                    assert.equal(env.DB_PASSWORD, DB_PASSWORD);
+                    const sa = await kube.get("serviceaccount", NAME, consumer.namespace);
+                    assert.equal(sa.metadata.annotations?.team, "podinfo");
+                    assert.equal(sa.metadata.annotations?.tier, "backend");
+                });
+
+                it("lists env so the kubelet expands $(DB_PASSWORD) into DATABASE_URL", async function () {
+                    const deployment = await kube.get("deployment", NAME, consumer.namespace);
+                    const container = deployment.spec.template.spec.containers[0];
+                    const names = (container.env as KubeObject[]).map((e) => e.name as string);
+                    assert.ok(
+                        names.indexOf("DB_PASSWORD") < names.indexOf("DATABASE_URL"),
+                        names.join(","),
+                    );
+                    const env = await containerEnvironment(kube, consumer.namespace, container);
+                    assert.equal(env.DATABASE_URL, `postgres://app:${DB_PASSWORD}@db/app`);
                 });
             }
 
