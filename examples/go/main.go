@@ -16,22 +16,25 @@ func main() {
 			minReplicas = v
 		}
 		podinfo, err := orchestration.NewScalableService(ctx, "podinfo", &orchestration.ScalableServiceArgs{
-			Image:       pulumi.String("stefanprodan/podinfo:6.7.1"),
-			Port:        pulumi.Int(9898),
-			ServicePort: pulumi.Int(80),
+			// Plain values, as in TypeScript: the component validates them before it creates anything.
+			Image:       "stefanprodan/podinfo:6.7.1",
+			Port:        9898,
+			ServicePort: pulumi.IntRef(80),
 			// The namespace must exist; `kubectl create namespace <name>` first.
-			Namespace: pulumi.String(cfg.Require("namespace")),
-			Probes: orchestration.ProbesArgs{
-				Readiness: orchestration.HttpProbeArgs{Path: pulumi.String("/readyz")},
-				Liveness:  orchestration.HttpProbeArgs{Path: pulumi.String("/healthz")},
+			Namespace: pulumi.StringRef(cfg.Require("namespace")),
+			Probes: &orchestration.ProbesArgs{
+				Readiness: orchestration.HttpProbeArgs{Path: "/readyz"},
+				Liveness:  orchestration.HttpProbeArgs{Path: "/healthz"},
 			},
-			// A union in the schema (settings, or false for a fixed count), so an untyped input.
-			Autoscaling: orchestration.AutoscalingArgs{
-				MinReplicas:          pulumi.Int(minReplicas),
-				MaxReplicas:          pulumi.Int(4),
-				TargetCpuUtilization: pulumi.Int(50),
+			// A union in the schema (settings, or false for a fixed count), so an untyped value.
+			Autoscaling: orchestration.Autoscaling{
+				MinReplicas:          pulumi.IntRef(minReplicas),
+				MaxReplicas:          pulumi.IntRef(4),
+				TargetCpuUtilization: 50,
 			},
-			Env: pulumi.Map{"LOG_LEVEL": pulumi.String("info")},
+			// Each value: a string or a pulumi.StringInput (an input, as in TypeScript), or one of
+			// the SecretEnvValueArgs, SecretKeyRefEnvValueArgs and ConfigMapKeyRefEnvValueArgs.
+			Env: map[string]interface{}{"LOG_LEVEL": "info"},
 		})
 		if err != nil {
 			return err

@@ -521,164 +521,6 @@ const (
 	ScalingPolicyTypePercent = ScalingPolicyType("Percent")
 )
 
-func (ScalingPolicyType) ElementType() reflect.Type {
-	return reflect.TypeOf((*ScalingPolicyType)(nil)).Elem()
-}
-
-func (e ScalingPolicyType) ToScalingPolicyTypeOutput() ScalingPolicyTypeOutput {
-	return pulumi.ToOutput(e).(ScalingPolicyTypeOutput)
-}
-
-func (e ScalingPolicyType) ToScalingPolicyTypeOutputWithContext(ctx context.Context) ScalingPolicyTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(ScalingPolicyTypeOutput)
-}
-
-func (e ScalingPolicyType) ToScalingPolicyTypePtrOutput() ScalingPolicyTypePtrOutput {
-	return e.ToScalingPolicyTypePtrOutputWithContext(context.Background())
-}
-
-func (e ScalingPolicyType) ToScalingPolicyTypePtrOutputWithContext(ctx context.Context) ScalingPolicyTypePtrOutput {
-	return ScalingPolicyType(e).ToScalingPolicyTypeOutputWithContext(ctx).ToScalingPolicyTypePtrOutputWithContext(ctx)
-}
-
-func (e ScalingPolicyType) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ScalingPolicyType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ScalingPolicyType) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e ScalingPolicyType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type ScalingPolicyTypeOutput struct{ *pulumi.OutputState }
-
-func (ScalingPolicyTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ScalingPolicyType)(nil)).Elem()
-}
-
-func (o ScalingPolicyTypeOutput) ToScalingPolicyTypeOutput() ScalingPolicyTypeOutput {
-	return o
-}
-
-func (o ScalingPolicyTypeOutput) ToScalingPolicyTypeOutputWithContext(ctx context.Context) ScalingPolicyTypeOutput {
-	return o
-}
-
-func (o ScalingPolicyTypeOutput) ToScalingPolicyTypePtrOutput() ScalingPolicyTypePtrOutput {
-	return o.ToScalingPolicyTypePtrOutputWithContext(context.Background())
-}
-
-func (o ScalingPolicyTypeOutput) ToScalingPolicyTypePtrOutputWithContext(ctx context.Context) ScalingPolicyTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ScalingPolicyType) *ScalingPolicyType {
-		return &v
-	}).(ScalingPolicyTypePtrOutput)
-}
-
-func (o ScalingPolicyTypeOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o ScalingPolicyTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ScalingPolicyType) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o ScalingPolicyTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ScalingPolicyTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ScalingPolicyType) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type ScalingPolicyTypePtrOutput struct{ *pulumi.OutputState }
-
-func (ScalingPolicyTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ScalingPolicyType)(nil)).Elem()
-}
-
-func (o ScalingPolicyTypePtrOutput) ToScalingPolicyTypePtrOutput() ScalingPolicyTypePtrOutput {
-	return o
-}
-
-func (o ScalingPolicyTypePtrOutput) ToScalingPolicyTypePtrOutputWithContext(ctx context.Context) ScalingPolicyTypePtrOutput {
-	return o
-}
-
-func (o ScalingPolicyTypePtrOutput) Elem() ScalingPolicyTypeOutput {
-	return o.ApplyT(func(v *ScalingPolicyType) ScalingPolicyType {
-		if v != nil {
-			return *v
-		}
-		var ret ScalingPolicyType
-		return ret
-	}).(ScalingPolicyTypeOutput)
-}
-
-func (o ScalingPolicyTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ScalingPolicyTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ScalingPolicyType) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// ScalingPolicyTypeInput is an input type that accepts values of the ScalingPolicyType enum
-// A concrete instance of `ScalingPolicyTypeInput` can be one of the following:
-//
-//	ScalingPolicyTypePods
-//	ScalingPolicyTypePercent
-type ScalingPolicyTypeInput interface {
-	pulumi.Input
-
-	ToScalingPolicyTypeOutput() ScalingPolicyTypeOutput
-	ToScalingPolicyTypeOutputWithContext(context.Context) ScalingPolicyTypeOutput
-}
-
-var scalingPolicyTypePtrType = reflect.TypeOf((**ScalingPolicyType)(nil)).Elem()
-
-type ScalingPolicyTypePtrInput interface {
-	pulumi.Input
-
-	ToScalingPolicyTypePtrOutput() ScalingPolicyTypePtrOutput
-	ToScalingPolicyTypePtrOutputWithContext(context.Context) ScalingPolicyTypePtrOutput
-}
-
-type scalingPolicyTypePtr string
-
-func ScalingPolicyTypePtr(v string) ScalingPolicyTypePtrInput {
-	return (*scalingPolicyTypePtr)(&v)
-}
-
-func (*scalingPolicyTypePtr) ElementType() reflect.Type {
-	return scalingPolicyTypePtrType
-}
-
-func (in *scalingPolicyTypePtr) ToScalingPolicyTypePtrOutput() ScalingPolicyTypePtrOutput {
-	return pulumi.ToOutput(in).(ScalingPolicyTypePtrOutput)
-}
-
-func (in *scalingPolicyTypePtr) ToScalingPolicyTypePtrOutputWithContext(ctx context.Context) ScalingPolicyTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(ScalingPolicyTypePtrOutput)
-}
-
 // How a Service is exposed.
 type ServiceType string
 
@@ -1021,8 +863,6 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*IngressPathTypePtrInput)(nil)).Elem(), IngressPathType("Prefix"))
 	pulumi.RegisterInputType(reflect.TypeOf((*IngressScopeInput)(nil)).Elem(), IngressScope("namespace"))
 	pulumi.RegisterInputType(reflect.TypeOf((*IngressScopePtrInput)(nil)).Elem(), IngressScope("namespace"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ScalingPolicyTypeInput)(nil)).Elem(), ScalingPolicyType("Pods"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ScalingPolicyTypePtrInput)(nil)).Elem(), ScalingPolicyType("Pods"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ServiceTypeInput)(nil)).Elem(), ServiceType("ClusterIP"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ServiceTypePtrInput)(nil)).Elem(), ServiceType("ClusterIP"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ZoneSpreadInput)(nil)).Elem(), ZoneSpread("soft"))
@@ -1033,8 +873,6 @@ func init() {
 	pulumi.RegisterOutputType(IngressPathTypePtrOutput{})
 	pulumi.RegisterOutputType(IngressScopeOutput{})
 	pulumi.RegisterOutputType(IngressScopePtrOutput{})
-	pulumi.RegisterOutputType(ScalingPolicyTypeOutput{})
-	pulumi.RegisterOutputType(ScalingPolicyTypePtrOutput{})
 	pulumi.RegisterOutputType(ServiceTypeOutput{})
 	pulumi.RegisterOutputType(ServiceTypePtrOutput{})
 	pulumi.RegisterOutputType(ZoneSpreadOutput{})

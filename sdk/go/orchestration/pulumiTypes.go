@@ -48,293 +48,6 @@ type Autoscaling struct {
 	TargetMemoryUtilization *int `pulumi:"targetMemoryUtilization"`
 }
 
-// AutoscalingInput is an input type that accepts AutoscalingArgs and AutoscalingOutput values.
-// You can construct a concrete instance of `AutoscalingInput` via:
-//
-//	AutoscalingArgs{...}
-type AutoscalingInput interface {
-	pulumi.Input
-
-	ToAutoscalingOutput() AutoscalingOutput
-	ToAutoscalingOutputWithContext(context.Context) AutoscalingOutput
-}
-
-// Horizontal autoscaling through an `autoscaling/v2` HorizontalPodAutoscaler.
-type AutoscalingArgs struct {
-	// Highest replica count; at least `minReplicas`, at most 1000.
-	//
-	// Default: 10
-	MaxReplicas pulumi.IntPtrInput `pulumi:"maxReplicas"`
-	// Lowest replica count; at least 1.
-	//
-	// Default: 2, so one pod can be lost (node drain, crash) without downtime
-	MinReplicas pulumi.IntPtrInput `pulumi:"minReplicas"`
-	// Seconds the HPA looks back before scaling down, so the replica count
-	// doesn't flap when load oscillates (0–3600).
-	//
-	// Default: 300
-	ScaleDownStabilizationSeconds pulumi.IntPtrInput `pulumi:"scaleDownStabilizationSeconds"`
-	// How fast the HPA may add pods; the most permissive policy wins.
-	//
-	// Default: `[{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 4, periodSeconds: 15 }]`: double, or add 4 pods, every 15 s
-	ScaleUpPolicies ScalingPolicyArrayInput `pulumi:"scaleUpPolicies"`
-	// Seconds the HPA looks back before scaling up (0–3600). 0 reacts at once,
-	// because an overloaded service drops requests while it waits.
-	//
-	// Default: 0
-	ScaleUpStabilizationSeconds pulumi.IntPtrInput `pulumi:"scaleUpStabilizationSeconds"`
-	// Target average CPU utilization, in percent of the CPU request (1–1000),
-	// or `false` to scale on memory only.
-	//
-	// Default: 70
-	TargetCpuUtilization pulumi.Input `pulumi:"targetCpuUtilization"`
-	// Target average memory utilization, in percent of the memory request (1–1000).
-	//
-	// Default: off: most runtimes don't return memory, so memory-driven scale-down rarely works
-	TargetMemoryUtilization pulumi.IntPtrInput `pulumi:"targetMemoryUtilization"`
-}
-
-func (AutoscalingArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*Autoscaling)(nil)).Elem()
-}
-
-func (i AutoscalingArgs) ToAutoscalingOutput() AutoscalingOutput {
-	return i.ToAutoscalingOutputWithContext(context.Background())
-}
-
-func (i AutoscalingArgs) ToAutoscalingOutputWithContext(ctx context.Context) AutoscalingOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AutoscalingOutput)
-}
-
-func (i AutoscalingArgs) ToAutoscalingPtrOutput() AutoscalingPtrOutput {
-	return i.ToAutoscalingPtrOutputWithContext(context.Background())
-}
-
-func (i AutoscalingArgs) ToAutoscalingPtrOutputWithContext(ctx context.Context) AutoscalingPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AutoscalingOutput).ToAutoscalingPtrOutputWithContext(ctx)
-}
-
-// AutoscalingPtrInput is an input type that accepts AutoscalingArgs, AutoscalingPtr and AutoscalingPtrOutput values.
-// You can construct a concrete instance of `AutoscalingPtrInput` via:
-//
-//	        AutoscalingArgs{...}
-//
-//	or:
-//
-//	        nil
-type AutoscalingPtrInput interface {
-	pulumi.Input
-
-	ToAutoscalingPtrOutput() AutoscalingPtrOutput
-	ToAutoscalingPtrOutputWithContext(context.Context) AutoscalingPtrOutput
-}
-
-type autoscalingPtrType AutoscalingArgs
-
-func AutoscalingPtr(v *AutoscalingArgs) AutoscalingPtrInput {
-	return (*autoscalingPtrType)(v)
-}
-
-func (*autoscalingPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**Autoscaling)(nil)).Elem()
-}
-
-func (i *autoscalingPtrType) ToAutoscalingPtrOutput() AutoscalingPtrOutput {
-	return i.ToAutoscalingPtrOutputWithContext(context.Background())
-}
-
-func (i *autoscalingPtrType) ToAutoscalingPtrOutputWithContext(ctx context.Context) AutoscalingPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AutoscalingPtrOutput)
-}
-
-// Horizontal autoscaling through an `autoscaling/v2` HorizontalPodAutoscaler.
-type AutoscalingOutput struct{ *pulumi.OutputState }
-
-func (AutoscalingOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*Autoscaling)(nil)).Elem()
-}
-
-func (o AutoscalingOutput) ToAutoscalingOutput() AutoscalingOutput {
-	return o
-}
-
-func (o AutoscalingOutput) ToAutoscalingOutputWithContext(ctx context.Context) AutoscalingOutput {
-	return o
-}
-
-func (o AutoscalingOutput) ToAutoscalingPtrOutput() AutoscalingPtrOutput {
-	return o.ToAutoscalingPtrOutputWithContext(context.Background())
-}
-
-func (o AutoscalingOutput) ToAutoscalingPtrOutputWithContext(ctx context.Context) AutoscalingPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v Autoscaling) *Autoscaling {
-		return &v
-	}).(AutoscalingPtrOutput)
-}
-
-// Highest replica count; at least `minReplicas`, at most 1000.
-//
-// Default: 10
-func (o AutoscalingOutput) MaxReplicas() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v Autoscaling) *int { return v.MaxReplicas }).(pulumi.IntPtrOutput)
-}
-
-// Lowest replica count; at least 1.
-//
-// Default: 2, so one pod can be lost (node drain, crash) without downtime
-func (o AutoscalingOutput) MinReplicas() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v Autoscaling) *int { return v.MinReplicas }).(pulumi.IntPtrOutput)
-}
-
-// Seconds the HPA looks back before scaling down, so the replica count
-// doesn't flap when load oscillates (0–3600).
-//
-// Default: 300
-func (o AutoscalingOutput) ScaleDownStabilizationSeconds() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v Autoscaling) *int { return v.ScaleDownStabilizationSeconds }).(pulumi.IntPtrOutput)
-}
-
-// How fast the HPA may add pods; the most permissive policy wins.
-//
-// Default: `[{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 4, periodSeconds: 15 }]`: double, or add 4 pods, every 15 s
-func (o AutoscalingOutput) ScaleUpPolicies() ScalingPolicyArrayOutput {
-	return o.ApplyT(func(v Autoscaling) []ScalingPolicy { return v.ScaleUpPolicies }).(ScalingPolicyArrayOutput)
-}
-
-// Seconds the HPA looks back before scaling up (0–3600). 0 reacts at once,
-// because an overloaded service drops requests while it waits.
-//
-// Default: 0
-func (o AutoscalingOutput) ScaleUpStabilizationSeconds() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v Autoscaling) *int { return v.ScaleUpStabilizationSeconds }).(pulumi.IntPtrOutput)
-}
-
-// Target average CPU utilization, in percent of the CPU request (1–1000),
-// or `false` to scale on memory only.
-//
-// Default: 70
-func (o AutoscalingOutput) TargetCpuUtilization() pulumi.AnyOutput {
-	return o.ApplyT(func(v Autoscaling) interface{} { return v.TargetCpuUtilization }).(pulumi.AnyOutput)
-}
-
-// Target average memory utilization, in percent of the memory request (1–1000).
-//
-// Default: off: most runtimes don't return memory, so memory-driven scale-down rarely works
-func (o AutoscalingOutput) TargetMemoryUtilization() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v Autoscaling) *int { return v.TargetMemoryUtilization }).(pulumi.IntPtrOutput)
-}
-
-type AutoscalingPtrOutput struct{ *pulumi.OutputState }
-
-func (AutoscalingPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**Autoscaling)(nil)).Elem()
-}
-
-func (o AutoscalingPtrOutput) ToAutoscalingPtrOutput() AutoscalingPtrOutput {
-	return o
-}
-
-func (o AutoscalingPtrOutput) ToAutoscalingPtrOutputWithContext(ctx context.Context) AutoscalingPtrOutput {
-	return o
-}
-
-func (o AutoscalingPtrOutput) Elem() AutoscalingOutput {
-	return o.ApplyT(func(v *Autoscaling) Autoscaling {
-		if v != nil {
-			return *v
-		}
-		var ret Autoscaling
-		return ret
-	}).(AutoscalingOutput)
-}
-
-// Highest replica count; at least `minReplicas`, at most 1000.
-//
-// Default: 10
-func (o AutoscalingPtrOutput) MaxReplicas() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *Autoscaling) *int {
-		if v == nil {
-			return nil
-		}
-		return v.MaxReplicas
-	}).(pulumi.IntPtrOutput)
-}
-
-// Lowest replica count; at least 1.
-//
-// Default: 2, so one pod can be lost (node drain, crash) without downtime
-func (o AutoscalingPtrOutput) MinReplicas() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *Autoscaling) *int {
-		if v == nil {
-			return nil
-		}
-		return v.MinReplicas
-	}).(pulumi.IntPtrOutput)
-}
-
-// Seconds the HPA looks back before scaling down, so the replica count
-// doesn't flap when load oscillates (0–3600).
-//
-// Default: 300
-func (o AutoscalingPtrOutput) ScaleDownStabilizationSeconds() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *Autoscaling) *int {
-		if v == nil {
-			return nil
-		}
-		return v.ScaleDownStabilizationSeconds
-	}).(pulumi.IntPtrOutput)
-}
-
-// How fast the HPA may add pods; the most permissive policy wins.
-//
-// Default: `[{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 4, periodSeconds: 15 }]`: double, or add 4 pods, every 15 s
-func (o AutoscalingPtrOutput) ScaleUpPolicies() ScalingPolicyArrayOutput {
-	return o.ApplyT(func(v *Autoscaling) []ScalingPolicy {
-		if v == nil {
-			return nil
-		}
-		return v.ScaleUpPolicies
-	}).(ScalingPolicyArrayOutput)
-}
-
-// Seconds the HPA looks back before scaling up (0–3600). 0 reacts at once,
-// because an overloaded service drops requests while it waits.
-//
-// Default: 0
-func (o AutoscalingPtrOutput) ScaleUpStabilizationSeconds() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *Autoscaling) *int {
-		if v == nil {
-			return nil
-		}
-		return v.ScaleUpStabilizationSeconds
-	}).(pulumi.IntPtrOutput)
-}
-
-// Target average CPU utilization, in percent of the CPU request (1–1000),
-// or `false` to scale on memory only.
-//
-// Default: 70
-func (o AutoscalingPtrOutput) TargetCpuUtilization() pulumi.AnyOutput {
-	return o.ApplyT(func(v *Autoscaling) interface{} {
-		if v == nil {
-			return nil
-		}
-		return v.TargetCpuUtilization
-	}).(pulumi.AnyOutput)
-}
-
-// Target average memory utilization, in percent of the memory request (1–1000).
-//
-// Default: off: most runtimes don't return memory, so memory-driven scale-down rarely works
-func (o AutoscalingPtrOutput) TargetMemoryUtilization() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *Autoscaling) *int {
-		if v == nil {
-			return nil
-		}
-		return v.TargetMemoryUtilization
-	}).(pulumi.IntPtrOutput)
-}
-
 // Files rendered into a ConfigMap and mounted into the container.
 type ConfigFiles struct {
 	// File name to content. Plain strings, so the ConfigMap's name can carry a
@@ -359,9 +72,9 @@ type ConfigFilesInput interface {
 type ConfigFilesArgs struct {
 	// File name to content. Plain strings, so the ConfigMap's name can carry a
 	// content hash: a change rolls the pods instead of leaving them on stale config.
-	Files pulumi.StringMapInput `pulumi:"files"`
+	Files map[string]string `pulumi:"files"`
 	// Absolute directory the files appear in, for example `/etc/nginx/conf.d`.
-	MountPath pulumi.StringInput `pulumi:"mountPath"`
+	MountPath string `pulumi:"mountPath"`
 }
 
 func (ConfigFilesArgs) ElementType() reflect.Type {
@@ -518,7 +231,7 @@ type ConfigMapKeyRefEnvValueInput interface {
 // A key of an existing ConfigMap.
 type ConfigMapKeyRefEnvValueArgs struct {
 	// The ConfigMap and key the variable reads.
-	ConfigMapKeyRef KeyRefInput `pulumi:"configMapKeyRef"`
+	ConfigMapKeyRef KeyRefArgs `pulumi:"configMapKeyRef"`
 }
 
 func (ConfigMapKeyRefEnvValueArgs) ElementType() reflect.Type {
@@ -589,19 +302,19 @@ type EnvFromArgs struct {
 	// An existing ConfigMap's name.
 	//
 	// Default: none (set this or `secretRef`)
-	ConfigMapRef pulumi.StringPtrInput `pulumi:"configMapRef"`
+	ConfigMapRef *string `pulumi:"configMapRef"`
 	// Start the pod even when the Secret or ConfigMap is missing.
 	//
 	// Default: false: a missing source keeps the pod from starting, which is louder than missing variables
-	Optional pulumi.BoolPtrInput `pulumi:"optional"`
+	Optional *bool `pulumi:"optional"`
 	// A prefix for every variable name, such as `DB_`.
 	//
 	// Default: none
-	Prefix pulumi.StringPtrInput `pulumi:"prefix"`
+	Prefix *string `pulumi:"prefix"`
 	// An existing Secret's name.
 	//
 	// Default: none (set this or `configMapRef`)
-	SecretRef pulumi.StringPtrInput `pulumi:"secretRef"`
+	SecretRef *string `pulumi:"secretRef"`
 }
 
 func (EnvFromArgs) ElementType() reflect.Type {
@@ -746,25 +459,25 @@ type HttpProbeArgs struct {
 	// Consecutive failures before the probe counts as failed.
 	//
 	// Default: 3 for readiness, 6 for liveness, 30 for startup (150 s to start)
-	FailureThreshold pulumi.IntPtrInput `pulumi:"failureThreshold"`
+	FailureThreshold *int `pulumi:"failureThreshold"`
 	// Seconds after the container starts before the first probe.
 	//
 	// Default: 0 (use a startup probe for slow starters rather than a long delay)
-	InitialDelaySeconds pulumi.IntPtrInput `pulumi:"initialDelaySeconds"`
+	InitialDelaySeconds *int `pulumi:"initialDelaySeconds"`
 	// Path to GET; must start with `/`.
-	Path pulumi.StringInput `pulumi:"path"`
+	Path string `pulumi:"path"`
 	// Seconds between probes.
 	//
 	// Default: 5 for readiness, 10 for liveness, 5 for startup
-	PeriodSeconds pulumi.IntPtrInput `pulumi:"periodSeconds"`
+	PeriodSeconds *int `pulumi:"periodSeconds"`
 	// Port to probe.
 	//
 	// Default: the container `port`, so a probe can't target a port nothing listens on
-	Port pulumi.IntPtrInput `pulumi:"port"`
+	Port *int `pulumi:"port"`
 	// Seconds before a probe attempt times out.
 	//
 	// Default: 2 for readiness and startup, 3 for liveness
-	TimeoutSeconds pulumi.IntPtrInput `pulumi:"timeoutSeconds"`
+	TimeoutSeconds *int `pulumi:"timeoutSeconds"`
 }
 
 func (HttpProbeArgs) ElementType() reflect.Type {
@@ -1023,21 +736,21 @@ type IngressArgs struct {
 	// `pulumi.com/skipAwait: "true"` where no controller will ever give it an address.
 	//
 	// Default: none
-	Annotations pulumi.StringMapInput `pulumi:"annotations"`
+	Annotations map[string]string `pulumi:"annotations"`
 	// The IngressClass, such as `alb` (AWS Load Balancer Controller) or `nginx`.
 	//
 	// Default: none: the cluster's default IngressClass
-	ClassName pulumi.StringPtrInput `pulumi:"className"`
+	ClassName *string `pulumi:"className"`
 	// The host name the rule matches, such as `shop.example.com` (a DNS name; `*.example.com` allowed).
-	Host pulumi.StringInput `pulumi:"host"`
+	Host string `pulumi:"host"`
 	// Paths routed to the service: strings (matched as `Prefix`) or `IngressPath`s.
 	//
 	// Default: `["/"]`: every path of the host
-	Paths pulumi.ArrayInput `pulumi:"paths"`
+	Paths []interface{} `pulumi:"paths"`
 	// A `kubernetes.io/tls` Secret in the namespace that terminates TLS for `host`.
 	//
 	// Default: none: TLS is off, or set by the controller (the ALB controller takes an ACM certificate from an annotation)
-	TlsSecretName pulumi.StringPtrInput `pulumi:"tlsSecretName"`
+	TlsSecretName *string `pulumi:"tlsSecretName"`
 }
 
 func (IngressArgs) ElementType() reflect.Type {
@@ -1257,7 +970,7 @@ type IngressNamespacesInput interface {
 // The same namespace plus pods in the listed namespaces.
 type IngressNamespacesArgs struct {
 	// Namespaces whose pods may connect, such as the ingress controller's or Prometheus's.
-	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
+	Namespaces []string `pulumi:"namespaces"`
 }
 
 func (IngressNamespacesArgs) ElementType() reflect.Type {
@@ -1402,12 +1115,12 @@ type IngressPathInput interface {
 // One path of an Ingress rule, routed to the service's port.
 type IngressPathArgs struct {
 	// The URL path; must start with `/`.
-	Path pulumi.StringInput `pulumi:"path"`
+	Path string `pulumi:"path"`
 	// How `path` matches: `"Prefix"` (by path segment), `"Exact"`, or
 	// `"ImplementationSpecific"` (the controller decides; the ALB controller allows wildcards).
 	//
 	// Default: "Prefix"
-	PathType IngressPathTypePtrInput `pulumi:"pathType"`
+	PathType *IngressPathType `pulumi:"pathType"`
 }
 
 func (IngressPathArgs) ElementType() reflect.Type {
@@ -1476,13 +1189,13 @@ type KeyRefInput interface {
 // A key of an existing Secret or ConfigMap in the service's namespace.
 type KeyRefArgs struct {
 	// The key within it.
-	Key pulumi.StringInput `pulumi:"key"`
+	Key string `pulumi:"key"`
 	// The Secret's or ConfigMap's name (a DNS-1123 subdomain).
-	Name pulumi.StringInput `pulumi:"name"`
+	Name string `pulumi:"name"`
 	// Start the pod even when the object or key is missing (the variable is then unset).
 	//
 	// Default: false: a missing reference keeps the pod from starting, which is louder than a missing variable
-	Optional pulumi.BoolPtrInput `pulumi:"optional"`
+	Optional *bool `pulumi:"optional"`
 }
 
 func (KeyRefArgs) ElementType() reflect.Type {
@@ -1563,7 +1276,7 @@ type NetworkPolicyArgs struct {
 	// pods in the same namespace, which suits a service that calls nothing outside.
 	//
 	// Default: true, because what an app calls is app-specific; tighten it when you know
-	AllowAllEgress pulumi.BoolPtrInput `pulumi:"allowAllEgress"`
+	AllowAllEgress *bool `pulumi:"allowAllEgress"`
 	// Who may connect to the container port: `"namespace"` (pods in the same
 	// namespace), `"anywhere"` (any source, as a public load balancer needs), or
 	// `{ namespaces: [...] }` (the same namespace plus pods in the listed ones,
@@ -1571,7 +1284,7 @@ type NetworkPolicyArgs struct {
 	//
 	// Default: "anywhere" for LoadBalancer and NodePort services and with an `ingress`
 	// (an ALB in IP mode connects from VPC addresses, not pods), "namespace" otherwise
-	IngressFrom pulumi.StringPtrInput `pulumi:"ingressFrom"`
+	IngressFrom *string `pulumi:"ingressFrom"`
 }
 
 func (NetworkPolicyArgs) ElementType() reflect.Type {
@@ -1760,15 +1473,15 @@ type ProbesArgs struct {
 	// a load spike into an outage.
 	//
 	// Default: off: a wrong liveness probe causes restart loops, so it is opt-in
-	Liveness pulumi.Input `pulumi:"liveness"`
+	Liveness interface{} `pulumi:"liveness"`
 	// Gates traffic: a pod gets Service endpoints only while this passes.
 	//
 	// Default: `{ path: "/" }` on the container port; readiness is on unless set to `false`
-	Readiness pulumi.Input `pulumi:"readiness"`
+	Readiness interface{} `pulumi:"readiness"`
 	// Holds off liveness and readiness until the app has started, for slow starters.
 	//
 	// Default: off
-	Startup pulumi.Input `pulumi:"startup"`
+	Startup interface{} `pulumi:"startup"`
 }
 
 func (ProbesArgs) ElementType() reflect.Type {
@@ -1966,15 +1679,15 @@ type ResourceQuantitiesArgs struct {
 	// CPU in cores or millicores (`0.5`, `250m`).
 	//
 	// Default: see `ResourcesArgs`
-	Cpu pulumi.StringPtrInput `pulumi:"cpu"`
+	Cpu *string `pulumi:"cpu"`
 	// Scratch disk, container logs and `emptyDir` volumes (`1Gi`).
 	//
 	// Default: see `ResourcesArgs`
-	EphemeralStorage pulumi.StringPtrInput `pulumi:"ephemeral-storage"`
+	EphemeralStorage *string `pulumi:"ephemeral-storage"`
 	// Memory in bytes with a suffix (`512Mi`, `1Gi`).
 	//
 	// Default: see `ResourcesArgs`
-	Memory pulumi.StringPtrInput `pulumi:"memory"`
+	Memory *string `pulumi:"memory"`
 }
 
 func (ResourceQuantitiesArgs) ElementType() reflect.Type {
@@ -2174,11 +1887,11 @@ type ResourcesArgs struct {
 	// over-committed node OOM-kills its neighbours.
 	//
 	// Default: `{ memory: <requests.memory>, "ephemeral-storage": "1Gi" }`
-	Limits ResourceQuantitiesPtrInput `pulumi:"limits"`
+	Limits *ResourceQuantitiesArgs `pulumi:"limits"`
 	// What the scheduler reserves for each pod, and what HPA utilization is measured against.
 	//
 	// Default: `{ cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }`
-	Requests ResourceQuantitiesPtrInput `pulumi:"requests"`
+	Requests *ResourceQuantitiesArgs `pulumi:"requests"`
 }
 
 func (ResourcesArgs) ElementType() reflect.Type {
@@ -2339,114 +2052,6 @@ type ScalingPolicy struct {
 	Value int `pulumi:"value"`
 }
 
-// ScalingPolicyInput is an input type that accepts ScalingPolicyArgs and ScalingPolicyOutput values.
-// You can construct a concrete instance of `ScalingPolicyInput` via:
-//
-//	ScalingPolicyArgs{...}
-type ScalingPolicyInput interface {
-	pulumi.Input
-
-	ToScalingPolicyOutput() ScalingPolicyOutput
-	ToScalingPolicyOutputWithContext(context.Context) ScalingPolicyOutput
-}
-
-// One HPA scaling policy: at most `value` pods (or percent of the current count) per `periodSeconds`.
-type ScalingPolicyArgs struct {
-	// The window the limit applies to, in seconds (1–1800).
-	PeriodSeconds pulumi.IntInput `pulumi:"periodSeconds"`
-	// `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas.
-	Type ScalingPolicyTypeInput `pulumi:"type"`
-	// How many pods, or what percentage; at least 1.
-	Value pulumi.IntInput `pulumi:"value"`
-}
-
-func (ScalingPolicyArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ScalingPolicy)(nil)).Elem()
-}
-
-func (i ScalingPolicyArgs) ToScalingPolicyOutput() ScalingPolicyOutput {
-	return i.ToScalingPolicyOutputWithContext(context.Background())
-}
-
-func (i ScalingPolicyArgs) ToScalingPolicyOutputWithContext(ctx context.Context) ScalingPolicyOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ScalingPolicyOutput)
-}
-
-// ScalingPolicyArrayInput is an input type that accepts ScalingPolicyArray and ScalingPolicyArrayOutput values.
-// You can construct a concrete instance of `ScalingPolicyArrayInput` via:
-//
-//	ScalingPolicyArray{ ScalingPolicyArgs{...} }
-type ScalingPolicyArrayInput interface {
-	pulumi.Input
-
-	ToScalingPolicyArrayOutput() ScalingPolicyArrayOutput
-	ToScalingPolicyArrayOutputWithContext(context.Context) ScalingPolicyArrayOutput
-}
-
-type ScalingPolicyArray []ScalingPolicyInput
-
-func (ScalingPolicyArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]ScalingPolicy)(nil)).Elem()
-}
-
-func (i ScalingPolicyArray) ToScalingPolicyArrayOutput() ScalingPolicyArrayOutput {
-	return i.ToScalingPolicyArrayOutputWithContext(context.Background())
-}
-
-func (i ScalingPolicyArray) ToScalingPolicyArrayOutputWithContext(ctx context.Context) ScalingPolicyArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ScalingPolicyArrayOutput)
-}
-
-// One HPA scaling policy: at most `value` pods (or percent of the current count) per `periodSeconds`.
-type ScalingPolicyOutput struct{ *pulumi.OutputState }
-
-func (ScalingPolicyOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ScalingPolicy)(nil)).Elem()
-}
-
-func (o ScalingPolicyOutput) ToScalingPolicyOutput() ScalingPolicyOutput {
-	return o
-}
-
-func (o ScalingPolicyOutput) ToScalingPolicyOutputWithContext(ctx context.Context) ScalingPolicyOutput {
-	return o
-}
-
-// The window the limit applies to, in seconds (1–1800).
-func (o ScalingPolicyOutput) PeriodSeconds() pulumi.IntOutput {
-	return o.ApplyT(func(v ScalingPolicy) int { return v.PeriodSeconds }).(pulumi.IntOutput)
-}
-
-// `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas.
-func (o ScalingPolicyOutput) Type() ScalingPolicyTypeOutput {
-	return o.ApplyT(func(v ScalingPolicy) ScalingPolicyType { return v.Type }).(ScalingPolicyTypeOutput)
-}
-
-// How many pods, or what percentage; at least 1.
-func (o ScalingPolicyOutput) Value() pulumi.IntOutput {
-	return o.ApplyT(func(v ScalingPolicy) int { return v.Value }).(pulumi.IntOutput)
-}
-
-type ScalingPolicyArrayOutput struct{ *pulumi.OutputState }
-
-func (ScalingPolicyArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]ScalingPolicy)(nil)).Elem()
-}
-
-func (o ScalingPolicyArrayOutput) ToScalingPolicyArrayOutput() ScalingPolicyArrayOutput {
-	return o
-}
-
-func (o ScalingPolicyArrayOutput) ToScalingPolicyArrayOutputWithContext(ctx context.Context) ScalingPolicyArrayOutput {
-	return o
-}
-
-func (o ScalingPolicyArrayOutput) Index(i pulumi.IntInput) ScalingPolicyOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ScalingPolicy {
-		return vs[0].([]ScalingPolicy)[vs[1].(int)]
-	}).(ScalingPolicyOutput)
-}
-
 // A value always stored in the component's own Secret and referenced with `secretKeyRef`.
 type SecretEnvValue struct {
 	// The sensitive value; it never appears in the Deployment.
@@ -2522,7 +2127,7 @@ type SecretKeyRefEnvValueInput interface {
 // A key of an existing Secret.
 type SecretKeyRefEnvValueArgs struct {
 	// The Secret and key the variable reads.
-	SecretKeyRef KeyRefInput `pulumi:"secretKeyRef"`
+	SecretKeyRef KeyRefArgs `pulumi:"secretKeyRef"`
 }
 
 func (SecretKeyRefEnvValueArgs) ElementType() reflect.Type {
@@ -2603,27 +2208,27 @@ type SecurityArgs struct {
 	// Mount the service account token into the pod.
 	//
 	// Default: false: the app gets no Kubernetes API credentials unless it needs them
-	AutomountServiceAccountToken pulumi.BoolPtrInput `pulumi:"automountServiceAccountToken"`
+	AutomountServiceAccountToken *bool `pulumi:"automountServiceAccountToken"`
 	// Mount the image's root filesystem read-only; `writablePaths` stay writable.
 	//
 	// Default: true, so a compromised process can't alter binaries or drop tools
-	ReadOnlyRootFilesystem pulumi.BoolPtrInput `pulumi:"readOnlyRootFilesystem"`
+	ReadOnlyRootFilesystem *bool `pulumi:"readOnlyRootFilesystem"`
 	// GID the container runs as.
 	//
 	// Default: 10001
-	RunAsGroup pulumi.IntPtrInput `pulumi:"runAsGroup"`
+	RunAsGroup *int `pulumi:"runAsGroup"`
 	// Refuse to start a container whose user is root.
 	//
 	// Default: true
-	RunAsNonRoot pulumi.BoolPtrInput `pulumi:"runAsNonRoot"`
+	RunAsNonRoot *bool `pulumi:"runAsNonRoot"`
 	// UID the container runs as; 10000 or more keeps it clear of host users.
 	//
 	// Default: 10001
-	RunAsUser pulumi.IntPtrInput `pulumi:"runAsUser"`
+	RunAsUser *int `pulumi:"runAsUser"`
 	// Directories mounted as writable `emptyDir` volumes (absolute paths).
 	//
 	// Default: `["/tmp"]`
-	WritablePaths pulumi.StringArrayInput `pulumi:"writablePaths"`
+	WritablePaths []string `pulumi:"writablePaths"`
 }
 
 func (SecurityArgs) ElementType() reflect.Type {
@@ -2844,8 +2449,6 @@ func (o SecurityPtrOutput) WritablePaths() pulumi.StringArrayOutput {
 }
 
 func init() {
-	pulumi.RegisterInputType(reflect.TypeOf((*AutoscalingInput)(nil)).Elem(), AutoscalingArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AutoscalingPtrInput)(nil)).Elem(), AutoscalingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConfigFilesInput)(nil)).Elem(), ConfigFilesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConfigFilesPtrInput)(nil)).Elem(), ConfigFilesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConfigMapKeyRefEnvValueInput)(nil)).Elem(), ConfigMapKeyRefEnvValueArgs{})
@@ -2867,14 +2470,10 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ResourceQuantitiesPtrInput)(nil)).Elem(), ResourceQuantitiesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ResourcesInput)(nil)).Elem(), ResourcesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ResourcesPtrInput)(nil)).Elem(), ResourcesArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ScalingPolicyInput)(nil)).Elem(), ScalingPolicyArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ScalingPolicyArrayInput)(nil)).Elem(), ScalingPolicyArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SecretEnvValueInput)(nil)).Elem(), SecretEnvValueArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SecretKeyRefEnvValueInput)(nil)).Elem(), SecretKeyRefEnvValueArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SecurityInput)(nil)).Elem(), SecurityArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SecurityPtrInput)(nil)).Elem(), SecurityArgs{})
-	pulumi.RegisterOutputType(AutoscalingOutput{})
-	pulumi.RegisterOutputType(AutoscalingPtrOutput{})
 	pulumi.RegisterOutputType(ConfigFilesOutput{})
 	pulumi.RegisterOutputType(ConfigFilesPtrOutput{})
 	pulumi.RegisterOutputType(ConfigMapKeyRefEnvValueOutput{})
@@ -2896,8 +2495,6 @@ func init() {
 	pulumi.RegisterOutputType(ResourceQuantitiesPtrOutput{})
 	pulumi.RegisterOutputType(ResourcesOutput{})
 	pulumi.RegisterOutputType(ResourcesPtrOutput{})
-	pulumi.RegisterOutputType(ScalingPolicyOutput{})
-	pulumi.RegisterOutputType(ScalingPolicyArrayOutput{})
 	pulumi.RegisterOutputType(SecretEnvValueOutput{})
 	pulumi.RegisterOutputType(SecretKeyRefEnvValueOutput{})
 	pulumi.RegisterOutputType(SecurityOutput{})

@@ -39,12 +39,6 @@ func NewScalableService(ctx *pulumi.Context,
 		return nil, errors.New("missing one or more required arguments")
 	}
 
-	if args.Image == nil {
-		return nil, errors.New("invalid value for required argument 'Image'")
-	}
-	if args.Port == nil {
-		return nil, errors.New("invalid value for required argument 'Port'")
-	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ScalableService
 	err := ctx.RegisterRemoteComponentResource("orchestration:index:ScalableService", name, args, &resource, opts...)
@@ -72,10 +66,14 @@ type scalableServiceArgs struct {
 	//
 	// Default: none
 	Config *ConfigFiles `pulumi:"config"`
-	// Environment variables, set on the container in key order. A value that is
-	// a Pulumi secret, or `{ secret: value }`, goes into a Secret the component
-	// owns (`envSecret`) and is referenced with `secretKeyRef`: it never appears
-	// in the Deployment. A change to that Secret's data rolls the pods. See `EnvValue`.
+	// Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
+	// goes into a Secret the component owns (`envSecret`) and is referenced with
+	// `secretKeyRef`: it never appears in the Deployment. A change to that
+	// Secret's data replaces it under a new name, which rolls the pods. They are
+	// set in key order, except that a variable comes after every variable its
+	// plain value references as `$(VAR)`, so Kubernetes expands the reference
+	// (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
+	// references is refused. See `EnvValue`.
 	//
 	// Default: none
 	Env map[string]interface{} `pulumi:"env"`
@@ -205,7 +203,7 @@ type ScalableServiceArgs struct {
 	// Arguments passed to the image's entrypoint.
 	//
 	// Default: the image's own CMD
-	Args pulumi.StringArrayInput
+	Args []string
 	// Horizontal autoscaling, or `false` for a fixed `replicas` count. A new
 	// service starts at `minReplicas`, so `pulumi up` returns with that many
 	// ready pods; after that no `up` touches the count. Either switch on a live
@@ -214,127 +212,131 @@ type ScalableServiceArgs struct {
 	// controller's ownership of the field.
 	//
 	// Default: on: `{ minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 }`
-	Autoscaling pulumi.Input
+	Autoscaling interface{}
 	// Files mounted from a ConfigMap the component creates.
 	//
 	// Default: none
-	Config ConfigFilesPtrInput
-	// Environment variables, set on the container in key order. A value that is
-	// a Pulumi secret, or `{ secret: value }`, goes into a Secret the component
-	// owns (`envSecret`) and is referenced with `secretKeyRef`: it never appears
-	// in the Deployment. A change to that Secret's data rolls the pods. See `EnvValue`.
+	Config *ConfigFilesArgs
+	// Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
+	// goes into a Secret the component owns (`envSecret`) and is referenced with
+	// `secretKeyRef`: it never appears in the Deployment. A change to that
+	// Secret's data replaces it under a new name, which rolls the pods. They are
+	// set in key order, except that a variable comes after every variable its
+	// plain value references as `$(VAR)`, so Kubernetes expands the reference
+	// (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
+	// references is refused. See `EnvValue`.
 	//
 	// Default: none
-	Env pulumi.MapInput
+	Env map[string]interface{}
 	// Whole Secrets or ConfigMaps whose every key becomes a variable.
 	//
 	// Default: none
-	EnvFrom EnvFromArrayInput
+	EnvFrom []EnvFromArgs
 	// Container image, ideally pinned by tag or digest; must not be empty.
-	Image pulumi.StringInput
+	Image string
 	// Pull the image on every pod start, so a moved tag is noticed and the
 	// node re-checks pull credentials. Cached layers are not downloaded again.
 	//
 	// Default: "Always"
-	ImagePullPolicy ImagePullPolicyPtrInput
+	ImagePullPolicy *ImagePullPolicy
 	// Secrets of type `kubernetes.io/dockerconfigjson` in the namespace, for private
 	// registries. ECR needs none on EKS: the node role may pull.
 	//
 	// Default: none
-	ImagePullSecrets pulumi.StringArrayInput
+	ImagePullSecrets []string
 	// An Ingress for the service's port. Pulumi waits for the controller to give it
 	// an address, as it waits for a LoadBalancer Service.
 	//
 	// Default: none
-	Ingress IngressPtrInput
+	Ingress *IngressArgs
 	// Extra labels on every object and on the pods. They can't use the
 	// selector's key (`app.kubernetes.io/name`), so selectors can't drift.
 	//
 	// Default: none
-	Labels pulumi.StringMapInput
+	Labels map[string]string
 	// Namespace for every object. It must already exist.
 	//
 	// Default: "default"
-	Namespace pulumi.StringPtrInput
+	Namespace *string
 	// A NetworkPolicy selecting the pods, or `false` for none. Enforcement needs
 	// a CNI that implements NetworkPolicy (on EKS, the VPC CNI's network policy
 	// mode, which `EksCluster` turns on).
 	//
 	// Default: on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
-	NetworkPolicy pulumi.Input
+	NetworkPolicy interface{}
 	// Annotations on the pods, for example Prometheus scraping, mesh injection or a
 	// log agent's settings. `checksum/env-secret` is reserved.
 	//
 	// Default: none
-	PodAnnotations pulumi.StringMapInput
+	PodAnnotations map[string]string
 	// Labels on the pods only (the pod template), over `labels`. They can't use the
 	// selector's key (`app.kubernetes.io/name`) or `pod-template-hash`, which the
 	// Deployment controller owns.
 	//
 	// Default: none
-	PodLabels pulumi.StringMapInput
+	PodLabels map[string]string
 	// The port the container listens on (1–65535).
-	Port pulumi.IntInput
+	Port int
 	// Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
 	// kube-proxy stop routing to it before it stops accepting connections.
 	// 0 turns the pause off. Needs Kubernetes 1.30 or later (the `sleep` action).
 	//
 	// Default: 5
-	PreStopSleepSeconds pulumi.IntPtrInput
+	PreStopSleepSeconds *int
 	// Readiness, liveness and startup probes.
 	//
 	// Default: readiness `GET /` on the container port; liveness and startup off
-	Probes ProbesPtrInput
+	Probes *ProbesArgs
 	// Fixed replica count, used only when `autoscaling` is `false`; with an HPA
 	// the Deployment starts at `minReplicas` and the HPA owns the count (a
 	// warning says `replicas` is ignored).
 	//
 	// Default: 2
-	Replicas pulumi.IntPtrInput
+	Replicas *int
 	// Requests and limits, merged over the defaults.
 	//
 	// Default: requests `{ cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }`,
 	// limits `{ memory: <requests.memory>, "ephemeral-storage": "1Gi" }`
-	Resources ResourcesPtrInput
+	Resources *ResourcesArgs
 	// Security settings.
 	//
 	// Default: the restricted Pod Security profile; see `SecurityArgs`
-	Security SecurityPtrInput
+	Security *SecurityArgs
 	// Annotations on the dedicated ServiceAccount, such as IRSA's
 	// `eks.amazonaws.com/role-arn`. Only when the component creates the ServiceAccount
 	// (no `serviceAccountName`). EKS Pod Identity needs none (see `PodIdentityRole`).
 	//
 	// Default: none
-	ServiceAccountAnnotations pulumi.StringMapInput
+	ServiceAccountAnnotations map[string]pulumi.StringInput
 	// An existing ServiceAccount to run as. Without one, the component creates a
 	// dedicated ServiceAccount named `serviceName`, so pods never share the
 	// namespace's `default` account (and can get IRSA roles of their own).
 	//
 	// Default: a dedicated ServiceAccount
-	ServiceAccountName pulumi.StringPtrInput
+	ServiceAccountName *string
 	// Annotations on the Service, for example a cloud load balancer's settings.
 	//
 	// Default: none
-	ServiceAnnotations pulumi.StringMapInput
+	ServiceAnnotations map[string]string
 	// The Service's name, which is also its stable in-cluster DNS name and the
 	// name of the Deployment, HPA, PDB and ServiceAccount. A DNS-1035 label.
 	//
 	// Default: the component's resource name
-	ServiceName pulumi.StringPtrInput
+	ServiceName *string
 	// The port the Service exposes (1–65535).
 	//
 	// Default: `port`
-	ServicePort pulumi.IntPtrInput
+	ServicePort *int
 	// How the Service is exposed.
 	//
 	// Default: "ClusterIP": reachable only inside the cluster
-	ServiceType ServiceTypePtrInput
+	ServiceType *ServiceType
 	// Seconds from the start of termination to SIGKILL, the preStop pause
 	// included: the app gets this minus `preStopSleepSeconds` after SIGTERM
 	// (25 s by default). Must exceed `preStopSleepSeconds`.
 	//
 	// Default: 30
-	TerminationGracePeriodSeconds pulumi.IntPtrInput
+	TerminationGracePeriodSeconds *int
 	// Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
 	// turn; `"hard"` (`DoNotSchedule`) refuses a placement that skews the zones by more
 	// than one, for services that must survive a zone outage. Hard spread leaves pods
@@ -344,7 +346,7 @@ type ScalableServiceArgs struct {
 	// the zones that remain. Spread across nodes stays soft.
 	//
 	// Default: "soft", so a small or single-zone cluster still schedules every replica
-	ZoneSpread ZoneSpreadPtrInput
+	ZoneSpread *ZoneSpread
 }
 
 func (ScalableServiceArgs) ElementType() reflect.Type {

@@ -56,46 +56,46 @@ class AutoscalingArgsDict(TypedDict):
     """
     Horizontal autoscaling through an `autoscaling/v2` HorizontalPodAutoscaler.
     """
-    max_replicas: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    max_replicas: NotRequired[_builtins.int]
     """
     Highest replica count; at least `minReplicas`, at most 1000.
 
     Default: 10
     """
-    min_replicas: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    min_replicas: NotRequired[_builtins.int]
     """
     Lowest replica count; at least 1.
 
     Default: 2, so one pod can be lost (node drain, crash) without downtime
     """
-    scale_down_stabilization_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    scale_down_stabilization_seconds: NotRequired[_builtins.int]
     """
     Seconds the HPA looks back before scaling down, so the replica count
     doesn't flap when load oscillates (0–3600).
 
     Default: 300
     """
-    scale_up_policies: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['ScalingPolicyArgsDict']]]]]
+    scale_up_policies: NotRequired[Sequence['ScalingPolicyArgsDict']]
     """
     How fast the HPA may add pods; the most permissive policy wins.
 
     Default: `[{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 4, periodSeconds: 15 }]`: double, or add 4 pods, every 15 s
     """
-    scale_up_stabilization_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    scale_up_stabilization_seconds: NotRequired[_builtins.int]
     """
     Seconds the HPA looks back before scaling up (0–3600). 0 reacts at once,
     because an overloaded service drops requests while it waits.
 
     Default: 0
     """
-    target_cpu_utilization: NotRequired[pulumi.Input[Optional[Union[_builtins.int, _builtins.bool]]]]
+    target_cpu_utilization: NotRequired[Union[_builtins.int, _builtins.bool]]
     """
     Target average CPU utilization, in percent of the CPU request (1–1000),
     or `false` to scale on memory only.
 
     Default: 70
     """
-    target_memory_utilization: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    target_memory_utilization: NotRequired[_builtins.int]
     """
     Target average memory utilization, in percent of the memory request (1–1000).
 
@@ -105,38 +105,38 @@ class AutoscalingArgsDict(TypedDict):
 @pulumi.input_type
 class AutoscalingArgs:
     def __init__(__self__, *,
-                 max_replicas: pulumi.Input[Optional[_builtins.int]] = None,
-                 min_replicas: pulumi.Input[Optional[_builtins.int]] = None,
-                 scale_down_stabilization_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 scale_up_policies: pulumi.Input[Optional[Sequence[pulumi.Input['ScalingPolicyArgs']]]] = None,
-                 scale_up_stabilization_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 target_cpu_utilization: pulumi.Input[Optional[Union[_builtins.int, _builtins.bool]]] = None,
-                 target_memory_utilization: pulumi.Input[Optional[_builtins.int]] = None):
+                 max_replicas: Optional[_builtins.int] = None,
+                 min_replicas: Optional[_builtins.int] = None,
+                 scale_down_stabilization_seconds: Optional[_builtins.int] = None,
+                 scale_up_policies: Optional[Sequence['ScalingPolicyArgs']] = None,
+                 scale_up_stabilization_seconds: Optional[_builtins.int] = None,
+                 target_cpu_utilization: Optional[Union[_builtins.int, _builtins.bool]] = None,
+                 target_memory_utilization: Optional[_builtins.int] = None):
         """
         Horizontal autoscaling through an `autoscaling/v2` HorizontalPodAutoscaler.
 
-        :param pulumi.Input[_builtins.int] max_replicas: Highest replica count; at least `minReplicas`, at most 1000.
+        :param _builtins.int max_replicas: Highest replica count; at least `minReplicas`, at most 1000.
                
                Default: 10
-        :param pulumi.Input[_builtins.int] min_replicas: Lowest replica count; at least 1.
+        :param _builtins.int min_replicas: Lowest replica count; at least 1.
                
                Default: 2, so one pod can be lost (node drain, crash) without downtime
-        :param pulumi.Input[_builtins.int] scale_down_stabilization_seconds: Seconds the HPA looks back before scaling down, so the replica count
+        :param _builtins.int scale_down_stabilization_seconds: Seconds the HPA looks back before scaling down, so the replica count
                doesn't flap when load oscillates (0–3600).
                
                Default: 300
-        :param pulumi.Input[Sequence[pulumi.Input['ScalingPolicyArgs']]] scale_up_policies: How fast the HPA may add pods; the most permissive policy wins.
+        :param Sequence['ScalingPolicyArgs'] scale_up_policies: How fast the HPA may add pods; the most permissive policy wins.
                
                Default: `[{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 4, periodSeconds: 15 }]`: double, or add 4 pods, every 15 s
-        :param pulumi.Input[_builtins.int] scale_up_stabilization_seconds: Seconds the HPA looks back before scaling up (0–3600). 0 reacts at once,
+        :param _builtins.int scale_up_stabilization_seconds: Seconds the HPA looks back before scaling up (0–3600). 0 reacts at once,
                because an overloaded service drops requests while it waits.
                
                Default: 0
-        :param pulumi.Input[Union[_builtins.int, _builtins.bool]] target_cpu_utilization: Target average CPU utilization, in percent of the CPU request (1–1000),
+        :param Union[_builtins.int, _builtins.bool] target_cpu_utilization: Target average CPU utilization, in percent of the CPU request (1–1000),
                or `false` to scale on memory only.
                
                Default: 70
-        :param pulumi.Input[_builtins.int] target_memory_utilization: Target average memory utilization, in percent of the memory request (1–1000).
+        :param _builtins.int target_memory_utilization: Target average memory utilization, in percent of the memory request (1–1000).
                
                Default: off: most runtimes don't return memory, so memory-driven scale-down rarely works
         """
@@ -157,7 +157,7 @@ class AutoscalingArgs:
 
     @_builtins.property
     @pulumi.getter(name="maxReplicas")
-    def max_replicas(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def max_replicas(self) -> Optional[_builtins.int]:
         """
         Highest replica count; at least `minReplicas`, at most 1000.
 
@@ -166,12 +166,12 @@ class AutoscalingArgs:
         return pulumi.get(self, "max_replicas")
 
     @max_replicas.setter
-    def max_replicas(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def max_replicas(self, value: Optional[_builtins.int]):
         pulumi.set(self, "max_replicas", value)
 
     @_builtins.property
     @pulumi.getter(name="minReplicas")
-    def min_replicas(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def min_replicas(self) -> Optional[_builtins.int]:
         """
         Lowest replica count; at least 1.
 
@@ -180,12 +180,12 @@ class AutoscalingArgs:
         return pulumi.get(self, "min_replicas")
 
     @min_replicas.setter
-    def min_replicas(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def min_replicas(self, value: Optional[_builtins.int]):
         pulumi.set(self, "min_replicas", value)
 
     @_builtins.property
     @pulumi.getter(name="scaleDownStabilizationSeconds")
-    def scale_down_stabilization_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def scale_down_stabilization_seconds(self) -> Optional[_builtins.int]:
         """
         Seconds the HPA looks back before scaling down, so the replica count
         doesn't flap when load oscillates (0–3600).
@@ -195,12 +195,12 @@ class AutoscalingArgs:
         return pulumi.get(self, "scale_down_stabilization_seconds")
 
     @scale_down_stabilization_seconds.setter
-    def scale_down_stabilization_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def scale_down_stabilization_seconds(self, value: Optional[_builtins.int]):
         pulumi.set(self, "scale_down_stabilization_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="scaleUpPolicies")
-    def scale_up_policies(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ScalingPolicyArgs']]]]:
+    def scale_up_policies(self) -> Optional[Sequence['ScalingPolicyArgs']]:
         """
         How fast the HPA may add pods; the most permissive policy wins.
 
@@ -209,12 +209,12 @@ class AutoscalingArgs:
         return pulumi.get(self, "scale_up_policies")
 
     @scale_up_policies.setter
-    def scale_up_policies(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ScalingPolicyArgs']]]]):
+    def scale_up_policies(self, value: Optional[Sequence['ScalingPolicyArgs']]):
         pulumi.set(self, "scale_up_policies", value)
 
     @_builtins.property
     @pulumi.getter(name="scaleUpStabilizationSeconds")
-    def scale_up_stabilization_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def scale_up_stabilization_seconds(self) -> Optional[_builtins.int]:
         """
         Seconds the HPA looks back before scaling up (0–3600). 0 reacts at once,
         because an overloaded service drops requests while it waits.
@@ -224,12 +224,12 @@ class AutoscalingArgs:
         return pulumi.get(self, "scale_up_stabilization_seconds")
 
     @scale_up_stabilization_seconds.setter
-    def scale_up_stabilization_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def scale_up_stabilization_seconds(self, value: Optional[_builtins.int]):
         pulumi.set(self, "scale_up_stabilization_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="targetCpuUtilization")
-    def target_cpu_utilization(self) -> pulumi.Input[Optional[Union[_builtins.int, _builtins.bool]]]:
+    def target_cpu_utilization(self) -> Optional[Union[_builtins.int, _builtins.bool]]:
         """
         Target average CPU utilization, in percent of the CPU request (1–1000),
         or `false` to scale on memory only.
@@ -239,12 +239,12 @@ class AutoscalingArgs:
         return pulumi.get(self, "target_cpu_utilization")
 
     @target_cpu_utilization.setter
-    def target_cpu_utilization(self, value: pulumi.Input[Optional[Union[_builtins.int, _builtins.bool]]]):
+    def target_cpu_utilization(self, value: Optional[Union[_builtins.int, _builtins.bool]]):
         pulumi.set(self, "target_cpu_utilization", value)
 
     @_builtins.property
     @pulumi.getter(name="targetMemoryUtilization")
-    def target_memory_utilization(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def target_memory_utilization(self) -> Optional[_builtins.int]:
         """
         Target average memory utilization, in percent of the memory request (1–1000).
 
@@ -253,7 +253,7 @@ class AutoscalingArgs:
         return pulumi.get(self, "target_memory_utilization")
 
     @target_memory_utilization.setter
-    def target_memory_utilization(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def target_memory_utilization(self, value: Optional[_builtins.int]):
         pulumi.set(self, "target_memory_utilization", value)
 
 
@@ -261,12 +261,12 @@ class ConfigFilesArgsDict(TypedDict):
     """
     Files rendered into a ConfigMap and mounted into the container.
     """
-    files: pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]
+    files: Mapping[str, _builtins.str]
     """
     File name to content. Plain strings, so the ConfigMap's name can carry a
     content hash: a change rolls the pods instead of leaving them on stale config.
     """
-    mount_path: pulumi.Input[_builtins.str]
+    mount_path: _builtins.str
     """
     Absolute directory the files appear in, for example `/etc/nginx/conf.d`.
     """
@@ -274,21 +274,21 @@ class ConfigFilesArgsDict(TypedDict):
 @pulumi.input_type
 class ConfigFilesArgs:
     def __init__(__self__, *,
-                 files: pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]],
-                 mount_path: pulumi.Input[_builtins.str]):
+                 files: Mapping[str, _builtins.str],
+                 mount_path: _builtins.str):
         """
         Files rendered into a ConfigMap and mounted into the container.
 
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] files: File name to content. Plain strings, so the ConfigMap's name can carry a
+        :param Mapping[str, _builtins.str] files: File name to content. Plain strings, so the ConfigMap's name can carry a
                content hash: a change rolls the pods instead of leaving them on stale config.
-        :param pulumi.Input[_builtins.str] mount_path: Absolute directory the files appear in, for example `/etc/nginx/conf.d`.
+        :param _builtins.str mount_path: Absolute directory the files appear in, for example `/etc/nginx/conf.d`.
         """
         pulumi.set(__self__, "files", files)
         pulumi.set(__self__, "mount_path", mount_path)
 
     @_builtins.property
     @pulumi.getter
-    def files(self) -> pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]:
+    def files(self) -> Mapping[str, _builtins.str]:
         """
         File name to content. Plain strings, so the ConfigMap's name can carry a
         content hash: a change rolls the pods instead of leaving them on stale config.
@@ -296,19 +296,19 @@ class ConfigFilesArgs:
         return pulumi.get(self, "files")
 
     @files.setter
-    def files(self, value: pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]]):
+    def files(self, value: Mapping[str, _builtins.str]):
         pulumi.set(self, "files", value)
 
     @_builtins.property
     @pulumi.getter(name="mountPath")
-    def mount_path(self) -> pulumi.Input[_builtins.str]:
+    def mount_path(self) -> _builtins.str:
         """
         Absolute directory the files appear in, for example `/etc/nginx/conf.d`.
         """
         return pulumi.get(self, "mount_path")
 
     @mount_path.setter
-    def mount_path(self, value: pulumi.Input[_builtins.str]):
+    def mount_path(self, value: _builtins.str):
         pulumi.set(self, "mount_path", value)
 
 
@@ -316,7 +316,7 @@ class ConfigMapKeyRefEnvValueArgsDict(TypedDict):
     """
     A key of an existing ConfigMap.
     """
-    config_map_key_ref: pulumi.Input['KeyRefArgsDict']
+    config_map_key_ref: 'KeyRefArgsDict'
     """
     The ConfigMap and key the variable reads.
     """
@@ -324,24 +324,24 @@ class ConfigMapKeyRefEnvValueArgsDict(TypedDict):
 @pulumi.input_type
 class ConfigMapKeyRefEnvValueArgs:
     def __init__(__self__, *,
-                 config_map_key_ref: pulumi.Input['KeyRefArgs']):
+                 config_map_key_ref: 'KeyRefArgs'):
         """
         A key of an existing ConfigMap.
 
-        :param pulumi.Input['KeyRefArgs'] config_map_key_ref: The ConfigMap and key the variable reads.
+        :param 'KeyRefArgs' config_map_key_ref: The ConfigMap and key the variable reads.
         """
         pulumi.set(__self__, "config_map_key_ref", config_map_key_ref)
 
     @_builtins.property
     @pulumi.getter(name="configMapKeyRef")
-    def config_map_key_ref(self) -> pulumi.Input['KeyRefArgs']:
+    def config_map_key_ref(self) -> 'KeyRefArgs':
         """
         The ConfigMap and key the variable reads.
         """
         return pulumi.get(self, "config_map_key_ref")
 
     @config_map_key_ref.setter
-    def config_map_key_ref(self, value: pulumi.Input['KeyRefArgs']):
+    def config_map_key_ref(self, value: 'KeyRefArgs'):
         pulumi.set(self, "config_map_key_ref", value)
 
 
@@ -349,25 +349,25 @@ class EnvFromArgsDict(TypedDict):
     """
     Every key of an existing Secret or ConfigMap, as environment variables. Set exactly one of `secretRef` and `configMapRef`.
     """
-    config_map_ref: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    config_map_ref: NotRequired[_builtins.str]
     """
     An existing ConfigMap's name.
 
     Default: none (set this or `secretRef`)
     """
-    optional: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    optional: NotRequired[_builtins.bool]
     """
     Start the pod even when the Secret or ConfigMap is missing.
 
     Default: false: a missing source keeps the pod from starting, which is louder than missing variables
     """
-    prefix: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    prefix: NotRequired[_builtins.str]
     """
     A prefix for every variable name, such as `DB_`.
 
     Default: none
     """
-    secret_ref: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    secret_ref: NotRequired[_builtins.str]
     """
     An existing Secret's name.
 
@@ -377,23 +377,23 @@ class EnvFromArgsDict(TypedDict):
 @pulumi.input_type
 class EnvFromArgs:
     def __init__(__self__, *,
-                 config_map_ref: pulumi.Input[Optional[_builtins.str]] = None,
-                 optional: pulumi.Input[Optional[_builtins.bool]] = None,
-                 prefix: pulumi.Input[Optional[_builtins.str]] = None,
-                 secret_ref: pulumi.Input[Optional[_builtins.str]] = None):
+                 config_map_ref: Optional[_builtins.str] = None,
+                 optional: Optional[_builtins.bool] = None,
+                 prefix: Optional[_builtins.str] = None,
+                 secret_ref: Optional[_builtins.str] = None):
         """
         Every key of an existing Secret or ConfigMap, as environment variables. Set exactly one of `secretRef` and `configMapRef`.
 
-        :param pulumi.Input[_builtins.str] config_map_ref: An existing ConfigMap's name.
+        :param _builtins.str config_map_ref: An existing ConfigMap's name.
                
                Default: none (set this or `secretRef`)
-        :param pulumi.Input[_builtins.bool] optional: Start the pod even when the Secret or ConfigMap is missing.
+        :param _builtins.bool optional: Start the pod even when the Secret or ConfigMap is missing.
                
                Default: false: a missing source keeps the pod from starting, which is louder than missing variables
-        :param pulumi.Input[_builtins.str] prefix: A prefix for every variable name, such as `DB_`.
+        :param _builtins.str prefix: A prefix for every variable name, such as `DB_`.
                
                Default: none
-        :param pulumi.Input[_builtins.str] secret_ref: An existing Secret's name.
+        :param _builtins.str secret_ref: An existing Secret's name.
                
                Default: none (set this or `configMapRef`)
         """
@@ -408,7 +408,7 @@ class EnvFromArgs:
 
     @_builtins.property
     @pulumi.getter(name="configMapRef")
-    def config_map_ref(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def config_map_ref(self) -> Optional[_builtins.str]:
         """
         An existing ConfigMap's name.
 
@@ -417,12 +417,12 @@ class EnvFromArgs:
         return pulumi.get(self, "config_map_ref")
 
     @config_map_ref.setter
-    def config_map_ref(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def config_map_ref(self, value: Optional[_builtins.str]):
         pulumi.set(self, "config_map_ref", value)
 
     @_builtins.property
     @pulumi.getter
-    def optional(self) -> pulumi.Input[Optional[_builtins.bool]]:
+    def optional(self) -> Optional[_builtins.bool]:
         """
         Start the pod even when the Secret or ConfigMap is missing.
 
@@ -431,12 +431,12 @@ class EnvFromArgs:
         return pulumi.get(self, "optional")
 
     @optional.setter
-    def optional(self, value: pulumi.Input[Optional[_builtins.bool]]):
+    def optional(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "optional", value)
 
     @_builtins.property
     @pulumi.getter
-    def prefix(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def prefix(self) -> Optional[_builtins.str]:
         """
         A prefix for every variable name, such as `DB_`.
 
@@ -445,12 +445,12 @@ class EnvFromArgs:
         return pulumi.get(self, "prefix")
 
     @prefix.setter
-    def prefix(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def prefix(self, value: Optional[_builtins.str]):
         pulumi.set(self, "prefix", value)
 
     @_builtins.property
     @pulumi.getter(name="secretRef")
-    def secret_ref(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def secret_ref(self) -> Optional[_builtins.str]:
         """
         An existing Secret's name.
 
@@ -459,7 +459,7 @@ class EnvFromArgs:
         return pulumi.get(self, "secret_ref")
 
     @secret_ref.setter
-    def secret_ref(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def secret_ref(self, value: Optional[_builtins.str]):
         pulumi.set(self, "secret_ref", value)
 
 
@@ -467,35 +467,35 @@ class HttpProbeArgsDict(TypedDict):
     """
     An HTTP GET probe, placed on the container by construction.
     """
-    path: pulumi.Input[_builtins.str]
+    path: _builtins.str
     """
     Path to GET; must start with `/`.
     """
-    failure_threshold: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    failure_threshold: NotRequired[_builtins.int]
     """
     Consecutive failures before the probe counts as failed.
 
     Default: 3 for readiness, 6 for liveness, 30 for startup (150 s to start)
     """
-    initial_delay_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    initial_delay_seconds: NotRequired[_builtins.int]
     """
     Seconds after the container starts before the first probe.
 
     Default: 0 (use a startup probe for slow starters rather than a long delay)
     """
-    period_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    period_seconds: NotRequired[_builtins.int]
     """
     Seconds between probes.
 
     Default: 5 for readiness, 10 for liveness, 5 for startup
     """
-    port: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    port: NotRequired[_builtins.int]
     """
     Port to probe.
 
     Default: the container `port`, so a probe can't target a port nothing listens on
     """
-    timeout_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    timeout_seconds: NotRequired[_builtins.int]
     """
     Seconds before a probe attempt times out.
 
@@ -505,29 +505,29 @@ class HttpProbeArgsDict(TypedDict):
 @pulumi.input_type
 class HttpProbeArgs:
     def __init__(__self__, *,
-                 path: pulumi.Input[_builtins.str],
-                 failure_threshold: pulumi.Input[Optional[_builtins.int]] = None,
-                 initial_delay_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 period_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 port: pulumi.Input[Optional[_builtins.int]] = None,
-                 timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None):
+                 path: _builtins.str,
+                 failure_threshold: Optional[_builtins.int] = None,
+                 initial_delay_seconds: Optional[_builtins.int] = None,
+                 period_seconds: Optional[_builtins.int] = None,
+                 port: Optional[_builtins.int] = None,
+                 timeout_seconds: Optional[_builtins.int] = None):
         """
         An HTTP GET probe, placed on the container by construction.
 
-        :param pulumi.Input[_builtins.str] path: Path to GET; must start with `/`.
-        :param pulumi.Input[_builtins.int] failure_threshold: Consecutive failures before the probe counts as failed.
+        :param _builtins.str path: Path to GET; must start with `/`.
+        :param _builtins.int failure_threshold: Consecutive failures before the probe counts as failed.
                
                Default: 3 for readiness, 6 for liveness, 30 for startup (150 s to start)
-        :param pulumi.Input[_builtins.int] initial_delay_seconds: Seconds after the container starts before the first probe.
+        :param _builtins.int initial_delay_seconds: Seconds after the container starts before the first probe.
                
                Default: 0 (use a startup probe for slow starters rather than a long delay)
-        :param pulumi.Input[_builtins.int] period_seconds: Seconds between probes.
+        :param _builtins.int period_seconds: Seconds between probes.
                
                Default: 5 for readiness, 10 for liveness, 5 for startup
-        :param pulumi.Input[_builtins.int] port: Port to probe.
+        :param _builtins.int port: Port to probe.
                
                Default: the container `port`, so a probe can't target a port nothing listens on
-        :param pulumi.Input[_builtins.int] timeout_seconds: Seconds before a probe attempt times out.
+        :param _builtins.int timeout_seconds: Seconds before a probe attempt times out.
                
                Default: 2 for readiness and startup, 3 for liveness
         """
@@ -545,19 +545,19 @@ class HttpProbeArgs:
 
     @_builtins.property
     @pulumi.getter
-    def path(self) -> pulumi.Input[_builtins.str]:
+    def path(self) -> _builtins.str:
         """
         Path to GET; must start with `/`.
         """
         return pulumi.get(self, "path")
 
     @path.setter
-    def path(self, value: pulumi.Input[_builtins.str]):
+    def path(self, value: _builtins.str):
         pulumi.set(self, "path", value)
 
     @_builtins.property
     @pulumi.getter(name="failureThreshold")
-    def failure_threshold(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def failure_threshold(self) -> Optional[_builtins.int]:
         """
         Consecutive failures before the probe counts as failed.
 
@@ -566,12 +566,12 @@ class HttpProbeArgs:
         return pulumi.get(self, "failure_threshold")
 
     @failure_threshold.setter
-    def failure_threshold(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def failure_threshold(self, value: Optional[_builtins.int]):
         pulumi.set(self, "failure_threshold", value)
 
     @_builtins.property
     @pulumi.getter(name="initialDelaySeconds")
-    def initial_delay_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def initial_delay_seconds(self) -> Optional[_builtins.int]:
         """
         Seconds after the container starts before the first probe.
 
@@ -580,12 +580,12 @@ class HttpProbeArgs:
         return pulumi.get(self, "initial_delay_seconds")
 
     @initial_delay_seconds.setter
-    def initial_delay_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def initial_delay_seconds(self, value: Optional[_builtins.int]):
         pulumi.set(self, "initial_delay_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="periodSeconds")
-    def period_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def period_seconds(self) -> Optional[_builtins.int]:
         """
         Seconds between probes.
 
@@ -594,12 +594,12 @@ class HttpProbeArgs:
         return pulumi.get(self, "period_seconds")
 
     @period_seconds.setter
-    def period_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def period_seconds(self, value: Optional[_builtins.int]):
         pulumi.set(self, "period_seconds", value)
 
     @_builtins.property
     @pulumi.getter
-    def port(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def port(self) -> Optional[_builtins.int]:
         """
         Port to probe.
 
@@ -608,12 +608,12 @@ class HttpProbeArgs:
         return pulumi.get(self, "port")
 
     @port.setter
-    def port(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def port(self, value: Optional[_builtins.int]):
         pulumi.set(self, "port", value)
 
     @_builtins.property
     @pulumi.getter(name="timeoutSeconds")
-    def timeout_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def timeout_seconds(self) -> Optional[_builtins.int]:
         """
         Seconds before a probe attempt times out.
 
@@ -622,7 +622,7 @@ class HttpProbeArgs:
         return pulumi.get(self, "timeout_seconds")
 
     @timeout_seconds.setter
-    def timeout_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def timeout_seconds(self, value: Optional[_builtins.int]):
         pulumi.set(self, "timeout_seconds", value)
 
 
@@ -632,30 +632,30 @@ class IngressArgsDict(TypedDict):
     and path through the cluster's ingress controller, instead of a load balancer
     per service. The controller must be installed; see the README.
     """
-    host: pulumi.Input[_builtins.str]
+    host: _builtins.str
     """
     The host name the rule matches, such as `shop.example.com` (a DNS name; `*.example.com` allowed).
     """
-    annotations: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    annotations: NotRequired[Mapping[str, _builtins.str]]
     """
     Annotations on the Ingress: the controller's settings, or
     `pulumi.com/skipAwait: "true"` where no controller will ever give it an address.
 
     Default: none
     """
-    class_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    class_name: NotRequired[_builtins.str]
     """
     The IngressClass, such as `alb` (AWS Load Balancer Controller) or `nginx`.
 
     Default: none: the cluster's default IngressClass
     """
-    paths: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'IngressPathArgsDict']]]]]]
+    paths: NotRequired[Sequence[Union[_builtins.str, 'IngressPathArgsDict']]]
     """
     Paths routed to the service: strings (matched as `Prefix`) or `IngressPath`s.
 
     Default: `["/"]`: every path of the host
     """
-    tls_secret_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    tls_secret_name: NotRequired[_builtins.str]
     """
     A `kubernetes.io/tls` Secret in the namespace that terminates TLS for `host`.
 
@@ -665,28 +665,28 @@ class IngressArgsDict(TypedDict):
 @pulumi.input_type
 class IngressArgs:
     def __init__(__self__, *,
-                 host: pulumi.Input[_builtins.str],
-                 annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 class_name: pulumi.Input[Optional[_builtins.str]] = None,
-                 paths: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'IngressPathArgs']]]]] = None,
-                 tls_secret_name: pulumi.Input[Optional[_builtins.str]] = None):
+                 host: _builtins.str,
+                 annotations: Optional[Mapping[str, _builtins.str]] = None,
+                 class_name: Optional[_builtins.str] = None,
+                 paths: Optional[Sequence[Union[_builtins.str, 'IngressPathArgs']]] = None,
+                 tls_secret_name: Optional[_builtins.str] = None):
         """
         A `networking.k8s.io/v1` Ingress for the service's port: HTTP routing by host
         and path through the cluster's ingress controller, instead of a load balancer
         per service. The controller must be installed; see the README.
 
-        :param pulumi.Input[_builtins.str] host: The host name the rule matches, such as `shop.example.com` (a DNS name; `*.example.com` allowed).
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] annotations: Annotations on the Ingress: the controller's settings, or
+        :param _builtins.str host: The host name the rule matches, such as `shop.example.com` (a DNS name; `*.example.com` allowed).
+        :param Mapping[str, _builtins.str] annotations: Annotations on the Ingress: the controller's settings, or
                `pulumi.com/skipAwait: "true"` where no controller will ever give it an address.
                
                Default: none
-        :param pulumi.Input[_builtins.str] class_name: The IngressClass, such as `alb` (AWS Load Balancer Controller) or `nginx`.
+        :param _builtins.str class_name: The IngressClass, such as `alb` (AWS Load Balancer Controller) or `nginx`.
                
                Default: none: the cluster's default IngressClass
-        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'IngressPathArgs']]]] paths: Paths routed to the service: strings (matched as `Prefix`) or `IngressPath`s.
+        :param Sequence[Union[_builtins.str, 'IngressPathArgs']] paths: Paths routed to the service: strings (matched as `Prefix`) or `IngressPath`s.
                
                Default: `["/"]`: every path of the host
-        :param pulumi.Input[_builtins.str] tls_secret_name: A `kubernetes.io/tls` Secret in the namespace that terminates TLS for `host`.
+        :param _builtins.str tls_secret_name: A `kubernetes.io/tls` Secret in the namespace that terminates TLS for `host`.
                
                Default: none: TLS is off, or set by the controller (the ALB controller takes an ACM certificate from an annotation)
         """
@@ -702,19 +702,19 @@ class IngressArgs:
 
     @_builtins.property
     @pulumi.getter
-    def host(self) -> pulumi.Input[_builtins.str]:
+    def host(self) -> _builtins.str:
         """
         The host name the rule matches, such as `shop.example.com` (a DNS name; `*.example.com` allowed).
         """
         return pulumi.get(self, "host")
 
     @host.setter
-    def host(self, value: pulumi.Input[_builtins.str]):
+    def host(self, value: _builtins.str):
         pulumi.set(self, "host", value)
 
     @_builtins.property
     @pulumi.getter
-    def annotations(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+    def annotations(self) -> Optional[Mapping[str, _builtins.str]]:
         """
         Annotations on the Ingress: the controller's settings, or
         `pulumi.com/skipAwait: "true"` where no controller will ever give it an address.
@@ -724,12 +724,12 @@ class IngressArgs:
         return pulumi.get(self, "annotations")
 
     @annotations.setter
-    def annotations(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+    def annotations(self, value: Optional[Mapping[str, _builtins.str]]):
         pulumi.set(self, "annotations", value)
 
     @_builtins.property
     @pulumi.getter(name="className")
-    def class_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def class_name(self) -> Optional[_builtins.str]:
         """
         The IngressClass, such as `alb` (AWS Load Balancer Controller) or `nginx`.
 
@@ -738,12 +738,12 @@ class IngressArgs:
         return pulumi.get(self, "class_name")
 
     @class_name.setter
-    def class_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def class_name(self, value: Optional[_builtins.str]):
         pulumi.set(self, "class_name", value)
 
     @_builtins.property
     @pulumi.getter
-    def paths(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'IngressPathArgs']]]]]:
+    def paths(self) -> Optional[Sequence[Union[_builtins.str, 'IngressPathArgs']]]:
         """
         Paths routed to the service: strings (matched as `Prefix`) or `IngressPath`s.
 
@@ -752,12 +752,12 @@ class IngressArgs:
         return pulumi.get(self, "paths")
 
     @paths.setter
-    def paths(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'IngressPathArgs']]]]]):
+    def paths(self, value: Optional[Sequence[Union[_builtins.str, 'IngressPathArgs']]]):
         pulumi.set(self, "paths", value)
 
     @_builtins.property
     @pulumi.getter(name="tlsSecretName")
-    def tls_secret_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def tls_secret_name(self) -> Optional[_builtins.str]:
         """
         A `kubernetes.io/tls` Secret in the namespace that terminates TLS for `host`.
 
@@ -766,7 +766,7 @@ class IngressArgs:
         return pulumi.get(self, "tls_secret_name")
 
     @tls_secret_name.setter
-    def tls_secret_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def tls_secret_name(self, value: Optional[_builtins.str]):
         pulumi.set(self, "tls_secret_name", value)
 
 
@@ -774,7 +774,7 @@ class IngressNamespacesArgsDict(TypedDict):
     """
     The same namespace plus pods in the listed namespaces.
     """
-    namespaces: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    namespaces: Sequence[_builtins.str]
     """
     Namespaces whose pods may connect, such as the ingress controller's or Prometheus's.
     """
@@ -782,24 +782,24 @@ class IngressNamespacesArgsDict(TypedDict):
 @pulumi.input_type
 class IngressNamespacesArgs:
     def __init__(__self__, *,
-                 namespaces: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+                 namespaces: Sequence[_builtins.str]):
         """
         The same namespace plus pods in the listed namespaces.
 
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] namespaces: Namespaces whose pods may connect, such as the ingress controller's or Prometheus's.
+        :param Sequence[_builtins.str] namespaces: Namespaces whose pods may connect, such as the ingress controller's or Prometheus's.
         """
         pulumi.set(__self__, "namespaces", namespaces)
 
     @_builtins.property
     @pulumi.getter
-    def namespaces(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+    def namespaces(self) -> Sequence[_builtins.str]:
         """
         Namespaces whose pods may connect, such as the ingress controller's or Prometheus's.
         """
         return pulumi.get(self, "namespaces")
 
     @namespaces.setter
-    def namespaces(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+    def namespaces(self, value: Sequence[_builtins.str]):
         pulumi.set(self, "namespaces", value)
 
 
@@ -807,11 +807,11 @@ class IngressPathArgsDict(TypedDict):
     """
     One path of an Ingress rule, routed to the service's port.
     """
-    path: pulumi.Input[_builtins.str]
+    path: _builtins.str
     """
     The URL path; must start with `/`.
     """
-    path_type: NotRequired[pulumi.Input[Optional['IngressPathType']]]
+    path_type: NotRequired['IngressPathType']
     """
     How `path` matches: `"Prefix"` (by path segment), `"Exact"`, or
     `"ImplementationSpecific"` (the controller decides; the ALB controller allows wildcards).
@@ -822,13 +822,13 @@ class IngressPathArgsDict(TypedDict):
 @pulumi.input_type
 class IngressPathArgs:
     def __init__(__self__, *,
-                 path: pulumi.Input[_builtins.str],
-                 path_type: pulumi.Input[Optional['IngressPathType']] = None):
+                 path: _builtins.str,
+                 path_type: Optional['IngressPathType'] = None):
         """
         One path of an Ingress rule, routed to the service's port.
 
-        :param pulumi.Input[_builtins.str] path: The URL path; must start with `/`.
-        :param pulumi.Input['IngressPathType'] path_type: How `path` matches: `"Prefix"` (by path segment), `"Exact"`, or
+        :param _builtins.str path: The URL path; must start with `/`.
+        :param 'IngressPathType' path_type: How `path` matches: `"Prefix"` (by path segment), `"Exact"`, or
                `"ImplementationSpecific"` (the controller decides; the ALB controller allows wildcards).
                
                Default: "Prefix"
@@ -839,19 +839,19 @@ class IngressPathArgs:
 
     @_builtins.property
     @pulumi.getter
-    def path(self) -> pulumi.Input[_builtins.str]:
+    def path(self) -> _builtins.str:
         """
         The URL path; must start with `/`.
         """
         return pulumi.get(self, "path")
 
     @path.setter
-    def path(self, value: pulumi.Input[_builtins.str]):
+    def path(self, value: _builtins.str):
         pulumi.set(self, "path", value)
 
     @_builtins.property
     @pulumi.getter(name="pathType")
-    def path_type(self) -> pulumi.Input[Optional['IngressPathType']]:
+    def path_type(self) -> Optional['IngressPathType']:
         """
         How `path` matches: `"Prefix"` (by path segment), `"Exact"`, or
         `"ImplementationSpecific"` (the controller decides; the ALB controller allows wildcards).
@@ -861,7 +861,7 @@ class IngressPathArgs:
         return pulumi.get(self, "path_type")
 
     @path_type.setter
-    def path_type(self, value: pulumi.Input[Optional['IngressPathType']]):
+    def path_type(self, value: Optional['IngressPathType']):
         pulumi.set(self, "path_type", value)
 
 
@@ -869,15 +869,15 @@ class KeyRefArgsDict(TypedDict):
     """
     A key of an existing Secret or ConfigMap in the service's namespace.
     """
-    key: pulumi.Input[_builtins.str]
+    key: _builtins.str
     """
     The key within it.
     """
-    name: pulumi.Input[_builtins.str]
+    name: _builtins.str
     """
     The Secret's or ConfigMap's name (a DNS-1123 subdomain).
     """
-    optional: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    optional: NotRequired[_builtins.bool]
     """
     Start the pod even when the object or key is missing (the variable is then unset).
 
@@ -887,15 +887,15 @@ class KeyRefArgsDict(TypedDict):
 @pulumi.input_type
 class KeyRefArgs:
     def __init__(__self__, *,
-                 key: pulumi.Input[_builtins.str],
-                 name: pulumi.Input[_builtins.str],
-                 optional: pulumi.Input[Optional[_builtins.bool]] = None):
+                 key: _builtins.str,
+                 name: _builtins.str,
+                 optional: Optional[_builtins.bool] = None):
         """
         A key of an existing Secret or ConfigMap in the service's namespace.
 
-        :param pulumi.Input[_builtins.str] key: The key within it.
-        :param pulumi.Input[_builtins.str] name: The Secret's or ConfigMap's name (a DNS-1123 subdomain).
-        :param pulumi.Input[_builtins.bool] optional: Start the pod even when the object or key is missing (the variable is then unset).
+        :param _builtins.str key: The key within it.
+        :param _builtins.str name: The Secret's or ConfigMap's name (a DNS-1123 subdomain).
+        :param _builtins.bool optional: Start the pod even when the object or key is missing (the variable is then unset).
                
                Default: false: a missing reference keeps the pod from starting, which is louder than a missing variable
         """
@@ -906,31 +906,31 @@ class KeyRefArgs:
 
     @_builtins.property
     @pulumi.getter
-    def key(self) -> pulumi.Input[_builtins.str]:
+    def key(self) -> _builtins.str:
         """
         The key within it.
         """
         return pulumi.get(self, "key")
 
     @key.setter
-    def key(self, value: pulumi.Input[_builtins.str]):
+    def key(self, value: _builtins.str):
         pulumi.set(self, "key", value)
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> pulumi.Input[_builtins.str]:
+    def name(self) -> _builtins.str:
         """
         The Secret's or ConfigMap's name (a DNS-1123 subdomain).
         """
         return pulumi.get(self, "name")
 
     @name.setter
-    def name(self, value: pulumi.Input[_builtins.str]):
+    def name(self, value: _builtins.str):
         pulumi.set(self, "name", value)
 
     @_builtins.property
     @pulumi.getter
-    def optional(self) -> pulumi.Input[Optional[_builtins.bool]]:
+    def optional(self) -> Optional[_builtins.bool]:
         """
         Start the pod even when the object or key is missing (the variable is then unset).
 
@@ -939,7 +939,7 @@ class KeyRefArgs:
         return pulumi.get(self, "optional")
 
     @optional.setter
-    def optional(self, value: pulumi.Input[Optional[_builtins.bool]]):
+    def optional(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "optional", value)
 
 
@@ -947,14 +947,14 @@ class NetworkPolicyArgsDict(TypedDict):
     """
     The NetworkPolicy that isolates the pods.
     """
-    allow_all_egress: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    allow_all_egress: NotRequired[_builtins.bool]
     """
     Let the pods open connections to anywhere. `false` allows only DNS and
     pods in the same namespace, which suits a service that calls nothing outside.
 
     Default: true, because what an app calls is app-specific; tighten it when you know
     """
-    ingress_from: NotRequired[pulumi.Input[Optional[Union['IngressScope', 'IngressNamespacesArgsDict']]]]
+    ingress_from: NotRequired[Union['IngressScope', 'IngressNamespacesArgsDict']]
     """
     Who may connect to the container port: `"namespace"` (pods in the same
     namespace), `"anywhere"` (any source, as a public load balancer needs), or
@@ -968,16 +968,16 @@ class NetworkPolicyArgsDict(TypedDict):
 @pulumi.input_type
 class NetworkPolicyArgs:
     def __init__(__self__, *,
-                 allow_all_egress: pulumi.Input[Optional[_builtins.bool]] = None,
-                 ingress_from: pulumi.Input[Optional[Union['IngressScope', 'IngressNamespacesArgs']]] = None):
+                 allow_all_egress: Optional[_builtins.bool] = None,
+                 ingress_from: Optional[Union['IngressScope', 'IngressNamespacesArgs']] = None):
         """
         The NetworkPolicy that isolates the pods.
 
-        :param pulumi.Input[_builtins.bool] allow_all_egress: Let the pods open connections to anywhere. `false` allows only DNS and
+        :param _builtins.bool allow_all_egress: Let the pods open connections to anywhere. `false` allows only DNS and
                pods in the same namespace, which suits a service that calls nothing outside.
                
                Default: true, because what an app calls is app-specific; tighten it when you know
-        :param pulumi.Input[Union['IngressScope', 'IngressNamespacesArgs']] ingress_from: Who may connect to the container port: `"namespace"` (pods in the same
+        :param Union['IngressScope', 'IngressNamespacesArgs'] ingress_from: Who may connect to the container port: `"namespace"` (pods in the same
                namespace), `"anywhere"` (any source, as a public load balancer needs), or
                `{ namespaces: [...] }` (the same namespace plus pods in the listed ones,
                for an ingress controller or Prometheus).
@@ -992,7 +992,7 @@ class NetworkPolicyArgs:
 
     @_builtins.property
     @pulumi.getter(name="allowAllEgress")
-    def allow_all_egress(self) -> pulumi.Input[Optional[_builtins.bool]]:
+    def allow_all_egress(self) -> Optional[_builtins.bool]:
         """
         Let the pods open connections to anywhere. `false` allows only DNS and
         pods in the same namespace, which suits a service that calls nothing outside.
@@ -1002,12 +1002,12 @@ class NetworkPolicyArgs:
         return pulumi.get(self, "allow_all_egress")
 
     @allow_all_egress.setter
-    def allow_all_egress(self, value: pulumi.Input[Optional[_builtins.bool]]):
+    def allow_all_egress(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "allow_all_egress", value)
 
     @_builtins.property
     @pulumi.getter(name="ingressFrom")
-    def ingress_from(self) -> pulumi.Input[Optional[Union['IngressScope', 'IngressNamespacesArgs']]]:
+    def ingress_from(self) -> Optional[Union['IngressScope', 'IngressNamespacesArgs']]:
         """
         Who may connect to the container port: `"namespace"` (pods in the same
         namespace), `"anywhere"` (any source, as a public load balancer needs), or
@@ -1020,7 +1020,7 @@ class NetworkPolicyArgs:
         return pulumi.get(self, "ingress_from")
 
     @ingress_from.setter
-    def ingress_from(self, value: pulumi.Input[Optional[Union['IngressScope', 'IngressNamespacesArgs']]]):
+    def ingress_from(self, value: Optional[Union['IngressScope', 'IngressNamespacesArgs']]):
         pulumi.set(self, "ingress_from", value)
 
 
@@ -1028,7 +1028,7 @@ class ProbesArgsDict(TypedDict):
     """
     The three probes. Each is an `HttpProbe`, or `false` to turn it off.
     """
-    liveness: NotRequired[pulumi.Input[Optional[Union['HttpProbeArgsDict', _builtins.bool]]]]
+    liveness: NotRequired[Union['HttpProbeArgsDict', _builtins.bool]]
     """
     Restarts a wedged container. It must differ from readiness (path or port):
     an identical liveness probe restarts pods that are merely busy, which turns
@@ -1036,13 +1036,13 @@ class ProbesArgsDict(TypedDict):
 
     Default: off: a wrong liveness probe causes restart loops, so it is opt-in
     """
-    readiness: NotRequired[pulumi.Input[Optional[Union['HttpProbeArgsDict', _builtins.bool]]]]
+    readiness: NotRequired[Union['HttpProbeArgsDict', _builtins.bool]]
     """
     Gates traffic: a pod gets Service endpoints only while this passes.
 
     Default: `{ path: "/" }` on the container port; readiness is on unless set to `false`
     """
-    startup: NotRequired[pulumi.Input[Optional[Union['HttpProbeArgsDict', _builtins.bool]]]]
+    startup: NotRequired[Union['HttpProbeArgsDict', _builtins.bool]]
     """
     Holds off liveness and readiness until the app has started, for slow starters.
 
@@ -1052,21 +1052,21 @@ class ProbesArgsDict(TypedDict):
 @pulumi.input_type
 class ProbesArgs:
     def __init__(__self__, *,
-                 liveness: pulumi.Input[Optional[Union['HttpProbeArgs', _builtins.bool]]] = None,
-                 readiness: pulumi.Input[Optional[Union['HttpProbeArgs', _builtins.bool]]] = None,
-                 startup: pulumi.Input[Optional[Union['HttpProbeArgs', _builtins.bool]]] = None):
+                 liveness: Optional[Union['HttpProbeArgs', _builtins.bool]] = None,
+                 readiness: Optional[Union['HttpProbeArgs', _builtins.bool]] = None,
+                 startup: Optional[Union['HttpProbeArgs', _builtins.bool]] = None):
         """
         The three probes. Each is an `HttpProbe`, or `false` to turn it off.
 
-        :param pulumi.Input[Union['HttpProbeArgs', _builtins.bool]] liveness: Restarts a wedged container. It must differ from readiness (path or port):
+        :param Union['HttpProbeArgs', _builtins.bool] liveness: Restarts a wedged container. It must differ from readiness (path or port):
                an identical liveness probe restarts pods that are merely busy, which turns
                a load spike into an outage.
                
                Default: off: a wrong liveness probe causes restart loops, so it is opt-in
-        :param pulumi.Input[Union['HttpProbeArgs', _builtins.bool]] readiness: Gates traffic: a pod gets Service endpoints only while this passes.
+        :param Union['HttpProbeArgs', _builtins.bool] readiness: Gates traffic: a pod gets Service endpoints only while this passes.
                
                Default: `{ path: "/" }` on the container port; readiness is on unless set to `false`
-        :param pulumi.Input[Union['HttpProbeArgs', _builtins.bool]] startup: Holds off liveness and readiness until the app has started, for slow starters.
+        :param Union['HttpProbeArgs', _builtins.bool] startup: Holds off liveness and readiness until the app has started, for slow starters.
                
                Default: off
         """
@@ -1079,7 +1079,7 @@ class ProbesArgs:
 
     @_builtins.property
     @pulumi.getter
-    def liveness(self) -> pulumi.Input[Optional[Union['HttpProbeArgs', _builtins.bool]]]:
+    def liveness(self) -> Optional[Union['HttpProbeArgs', _builtins.bool]]:
         """
         Restarts a wedged container. It must differ from readiness (path or port):
         an identical liveness probe restarts pods that are merely busy, which turns
@@ -1090,12 +1090,12 @@ class ProbesArgs:
         return pulumi.get(self, "liveness")
 
     @liveness.setter
-    def liveness(self, value: pulumi.Input[Optional[Union['HttpProbeArgs', _builtins.bool]]]):
+    def liveness(self, value: Optional[Union['HttpProbeArgs', _builtins.bool]]):
         pulumi.set(self, "liveness", value)
 
     @_builtins.property
     @pulumi.getter
-    def readiness(self) -> pulumi.Input[Optional[Union['HttpProbeArgs', _builtins.bool]]]:
+    def readiness(self) -> Optional[Union['HttpProbeArgs', _builtins.bool]]:
         """
         Gates traffic: a pod gets Service endpoints only while this passes.
 
@@ -1104,12 +1104,12 @@ class ProbesArgs:
         return pulumi.get(self, "readiness")
 
     @readiness.setter
-    def readiness(self, value: pulumi.Input[Optional[Union['HttpProbeArgs', _builtins.bool]]]):
+    def readiness(self, value: Optional[Union['HttpProbeArgs', _builtins.bool]]):
         pulumi.set(self, "readiness", value)
 
     @_builtins.property
     @pulumi.getter
-    def startup(self) -> pulumi.Input[Optional[Union['HttpProbeArgs', _builtins.bool]]]:
+    def startup(self) -> Optional[Union['HttpProbeArgs', _builtins.bool]]:
         """
         Holds off liveness and readiness until the app has started, for slow starters.
 
@@ -1118,7 +1118,7 @@ class ProbesArgs:
         return pulumi.get(self, "startup")
 
     @startup.setter
-    def startup(self, value: pulumi.Input[Optional[Union['HttpProbeArgs', _builtins.bool]]]):
+    def startup(self, value: Optional[Union['HttpProbeArgs', _builtins.bool]]):
         pulumi.set(self, "startup", value)
 
 
@@ -1126,19 +1126,19 @@ class ResourceQuantitiesArgsDict(TypedDict):
     """
     CPU, memory and ephemeral-storage quantities, such as `250m` or `512Mi`.
     """
-    cpu: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    cpu: NotRequired[_builtins.str]
     """
     CPU in cores or millicores (`0.5`, `250m`).
 
     Default: see `ResourcesArgs`
     """
-    ephemeral_storage: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    ephemeral_storage: NotRequired[_builtins.str]
     """
     Scratch disk, container logs and `emptyDir` volumes (`1Gi`).
 
     Default: see `ResourcesArgs`
     """
-    memory: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    memory: NotRequired[_builtins.str]
     """
     Memory in bytes with a suffix (`512Mi`, `1Gi`).
 
@@ -1148,19 +1148,19 @@ class ResourceQuantitiesArgsDict(TypedDict):
 @pulumi.input_type
 class ResourceQuantitiesArgs:
     def __init__(__self__, *,
-                 cpu: pulumi.Input[Optional[_builtins.str]] = None,
-                 ephemeral_storage: pulumi.Input[Optional[_builtins.str]] = None,
-                 memory: pulumi.Input[Optional[_builtins.str]] = None):
+                 cpu: Optional[_builtins.str] = None,
+                 ephemeral_storage: Optional[_builtins.str] = None,
+                 memory: Optional[_builtins.str] = None):
         """
         CPU, memory and ephemeral-storage quantities, such as `250m` or `512Mi`.
 
-        :param pulumi.Input[_builtins.str] cpu: CPU in cores or millicores (`0.5`, `250m`).
+        :param _builtins.str cpu: CPU in cores or millicores (`0.5`, `250m`).
                
                Default: see `ResourcesArgs`
-        :param pulumi.Input[_builtins.str] ephemeral_storage: Scratch disk, container logs and `emptyDir` volumes (`1Gi`).
+        :param _builtins.str ephemeral_storage: Scratch disk, container logs and `emptyDir` volumes (`1Gi`).
                
                Default: see `ResourcesArgs`
-        :param pulumi.Input[_builtins.str] memory: Memory in bytes with a suffix (`512Mi`, `1Gi`).
+        :param _builtins.str memory: Memory in bytes with a suffix (`512Mi`, `1Gi`).
                
                Default: see `ResourcesArgs`
         """
@@ -1173,7 +1173,7 @@ class ResourceQuantitiesArgs:
 
     @_builtins.property
     @pulumi.getter
-    def cpu(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def cpu(self) -> Optional[_builtins.str]:
         """
         CPU in cores or millicores (`0.5`, `250m`).
 
@@ -1182,12 +1182,12 @@ class ResourceQuantitiesArgs:
         return pulumi.get(self, "cpu")
 
     @cpu.setter
-    def cpu(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def cpu(self, value: Optional[_builtins.str]):
         pulumi.set(self, "cpu", value)
 
     @_builtins.property
     @pulumi.getter(name="ephemeral-storage")
-    def ephemeral_storage(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def ephemeral_storage(self) -> Optional[_builtins.str]:
         """
         Scratch disk, container logs and `emptyDir` volumes (`1Gi`).
 
@@ -1196,12 +1196,12 @@ class ResourceQuantitiesArgs:
         return pulumi.get(self, "ephemeral_storage")
 
     @ephemeral_storage.setter
-    def ephemeral_storage(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def ephemeral_storage(self, value: Optional[_builtins.str]):
         pulumi.set(self, "ephemeral_storage", value)
 
     @_builtins.property
     @pulumi.getter
-    def memory(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def memory(self) -> Optional[_builtins.str]:
         """
         Memory in bytes with a suffix (`512Mi`, `1Gi`).
 
@@ -1210,7 +1210,7 @@ class ResourceQuantitiesArgs:
         return pulumi.get(self, "memory")
 
     @memory.setter
-    def memory(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def memory(self, value: Optional[_builtins.str]):
         pulumi.set(self, "memory", value)
 
 
@@ -1220,7 +1220,7 @@ class ResourcesArgsDict(TypedDict):
     CPU request is always present: an HPA that targets CPU without one shows
     `<unknown>` and never scales.
     """
-    limits: NotRequired[pulumi.Input[Optional['ResourceQuantitiesArgsDict']]]
+    limits: NotRequired['ResourceQuantitiesArgsDict']
     """
     No CPU limit by default: CFS throttling hurts latency while the node has
     idle CPU (the EKS best-practices guide advises against CPU limits). Memory
@@ -1229,7 +1229,7 @@ class ResourcesArgsDict(TypedDict):
 
     Default: `{ memory: <requests.memory>, "ephemeral-storage": "1Gi" }`
     """
-    requests: NotRequired[pulumi.Input[Optional['ResourceQuantitiesArgsDict']]]
+    requests: NotRequired['ResourceQuantitiesArgsDict']
     """
     What the scheduler reserves for each pod, and what HPA utilization is measured against.
 
@@ -1239,20 +1239,20 @@ class ResourcesArgsDict(TypedDict):
 @pulumi.input_type
 class ResourcesArgs:
     def __init__(__self__, *,
-                 limits: pulumi.Input[Optional['ResourceQuantitiesArgs']] = None,
-                 requests: pulumi.Input[Optional['ResourceQuantitiesArgs']] = None):
+                 limits: Optional['ResourceQuantitiesArgs'] = None,
+                 requests: Optional['ResourceQuantitiesArgs'] = None):
         """
         Container resources. Values given here are merged over the defaults, so a
         CPU request is always present: an HPA that targets CPU without one shows
         `<unknown>` and never scales.
 
-        :param pulumi.Input['ResourceQuantitiesArgs'] limits: No CPU limit by default: CFS throttling hurts latency while the node has
+        :param 'ResourceQuantitiesArgs' limits: No CPU limit by default: CFS throttling hurts latency while the node has
                idle CPU (the EKS best-practices guide advises against CPU limits). Memory
                is capped at the request, because memory is not compressible and an
                over-committed node OOM-kills its neighbours.
                
                Default: `{ memory: <requests.memory>, "ephemeral-storage": "1Gi" }`
-        :param pulumi.Input['ResourceQuantitiesArgs'] requests: What the scheduler reserves for each pod, and what HPA utilization is measured against.
+        :param 'ResourceQuantitiesArgs' requests: What the scheduler reserves for each pod, and what HPA utilization is measured against.
                
                Default: `{ cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }`
         """
@@ -1263,7 +1263,7 @@ class ResourcesArgs:
 
     @_builtins.property
     @pulumi.getter
-    def limits(self) -> pulumi.Input[Optional['ResourceQuantitiesArgs']]:
+    def limits(self) -> Optional['ResourceQuantitiesArgs']:
         """
         No CPU limit by default: CFS throttling hurts latency while the node has
         idle CPU (the EKS best-practices guide advises against CPU limits). Memory
@@ -1275,12 +1275,12 @@ class ResourcesArgs:
         return pulumi.get(self, "limits")
 
     @limits.setter
-    def limits(self, value: pulumi.Input[Optional['ResourceQuantitiesArgs']]):
+    def limits(self, value: Optional['ResourceQuantitiesArgs']):
         pulumi.set(self, "limits", value)
 
     @_builtins.property
     @pulumi.getter
-    def requests(self) -> pulumi.Input[Optional['ResourceQuantitiesArgs']]:
+    def requests(self) -> Optional['ResourceQuantitiesArgs']:
         """
         What the scheduler reserves for each pod, and what HPA utilization is measured against.
 
@@ -1289,7 +1289,7 @@ class ResourcesArgs:
         return pulumi.get(self, "requests")
 
     @requests.setter
-    def requests(self, value: pulumi.Input[Optional['ResourceQuantitiesArgs']]):
+    def requests(self, value: Optional['ResourceQuantitiesArgs']):
         pulumi.set(self, "requests", value)
 
 
@@ -1297,15 +1297,15 @@ class ScalingPolicyArgsDict(TypedDict):
     """
     One HPA scaling policy: at most `value` pods (or percent of the current count) per `periodSeconds`.
     """
-    period_seconds: pulumi.Input[_builtins.int]
+    period_seconds: _builtins.int
     """
     The window the limit applies to, in seconds (1–1800).
     """
-    type: pulumi.Input['ScalingPolicyType']
+    type: 'ScalingPolicyType'
     """
     `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas.
     """
-    value: pulumi.Input[_builtins.int]
+    value: _builtins.int
     """
     How many pods, or what percentage; at least 1.
     """
@@ -1313,15 +1313,15 @@ class ScalingPolicyArgsDict(TypedDict):
 @pulumi.input_type
 class ScalingPolicyArgs:
     def __init__(__self__, *,
-                 period_seconds: pulumi.Input[_builtins.int],
-                 type: pulumi.Input['ScalingPolicyType'],
-                 value: pulumi.Input[_builtins.int]):
+                 period_seconds: _builtins.int,
+                 type: 'ScalingPolicyType',
+                 value: _builtins.int):
         """
         One HPA scaling policy: at most `value` pods (or percent of the current count) per `periodSeconds`.
 
-        :param pulumi.Input[_builtins.int] period_seconds: The window the limit applies to, in seconds (1–1800).
-        :param pulumi.Input['ScalingPolicyType'] type: `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas.
-        :param pulumi.Input[_builtins.int] value: How many pods, or what percentage; at least 1.
+        :param _builtins.int period_seconds: The window the limit applies to, in seconds (1–1800).
+        :param 'ScalingPolicyType' type: `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas.
+        :param _builtins.int value: How many pods, or what percentage; at least 1.
         """
         pulumi.set(__self__, "period_seconds", period_seconds)
         pulumi.set(__self__, "type", type)
@@ -1329,38 +1329,38 @@ class ScalingPolicyArgs:
 
     @_builtins.property
     @pulumi.getter(name="periodSeconds")
-    def period_seconds(self) -> pulumi.Input[_builtins.int]:
+    def period_seconds(self) -> _builtins.int:
         """
         The window the limit applies to, in seconds (1–1800).
         """
         return pulumi.get(self, "period_seconds")
 
     @period_seconds.setter
-    def period_seconds(self, value: pulumi.Input[_builtins.int]):
+    def period_seconds(self, value: _builtins.int):
         pulumi.set(self, "period_seconds", value)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['ScalingPolicyType']:
+    def type(self) -> 'ScalingPolicyType':
         """
         `"Pods"` for a number of pods, `"Percent"` for a share of the current replicas.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['ScalingPolicyType']):
+    def type(self, value: 'ScalingPolicyType'):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter
-    def value(self) -> pulumi.Input[_builtins.int]:
+    def value(self) -> _builtins.int:
         """
         How many pods, or what percentage; at least 1.
         """
         return pulumi.get(self, "value")
 
     @value.setter
-    def value(self, value: pulumi.Input[_builtins.int]):
+    def value(self, value: _builtins.int):
         pulumi.set(self, "value", value)
 
 
@@ -1401,7 +1401,7 @@ class SecretKeyRefEnvValueArgsDict(TypedDict):
     """
     A key of an existing Secret.
     """
-    secret_key_ref: pulumi.Input['KeyRefArgsDict']
+    secret_key_ref: 'KeyRefArgsDict'
     """
     The Secret and key the variable reads.
     """
@@ -1409,24 +1409,24 @@ class SecretKeyRefEnvValueArgsDict(TypedDict):
 @pulumi.input_type
 class SecretKeyRefEnvValueArgs:
     def __init__(__self__, *,
-                 secret_key_ref: pulumi.Input['KeyRefArgs']):
+                 secret_key_ref: 'KeyRefArgs'):
         """
         A key of an existing Secret.
 
-        :param pulumi.Input['KeyRefArgs'] secret_key_ref: The Secret and key the variable reads.
+        :param 'KeyRefArgs' secret_key_ref: The Secret and key the variable reads.
         """
         pulumi.set(__self__, "secret_key_ref", secret_key_ref)
 
     @_builtins.property
     @pulumi.getter(name="secretKeyRef")
-    def secret_key_ref(self) -> pulumi.Input['KeyRefArgs']:
+    def secret_key_ref(self) -> 'KeyRefArgs':
         """
         The Secret and key the variable reads.
         """
         return pulumi.get(self, "secret_key_ref")
 
     @secret_key_ref.setter
-    def secret_key_ref(self, value: pulumi.Input['KeyRefArgs']):
+    def secret_key_ref(self, value: 'KeyRefArgs'):
         pulumi.set(self, "secret_key_ref", value)
 
 
@@ -1435,37 +1435,37 @@ class SecurityArgsDict(TypedDict):
     Security settings. The defaults follow the restricted Pod Security Standard;
     override one only where a real image needs it.
     """
-    automount_service_account_token: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    automount_service_account_token: NotRequired[_builtins.bool]
     """
     Mount the service account token into the pod.
 
     Default: false: the app gets no Kubernetes API credentials unless it needs them
     """
-    read_only_root_filesystem: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    read_only_root_filesystem: NotRequired[_builtins.bool]
     """
     Mount the image's root filesystem read-only; `writablePaths` stay writable.
 
     Default: true, so a compromised process can't alter binaries or drop tools
     """
-    run_as_group: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    run_as_group: NotRequired[_builtins.int]
     """
     GID the container runs as.
 
     Default: 10001
     """
-    run_as_non_root: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    run_as_non_root: NotRequired[_builtins.bool]
     """
     Refuse to start a container whose user is root.
 
     Default: true
     """
-    run_as_user: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    run_as_user: NotRequired[_builtins.int]
     """
     UID the container runs as; 10000 or more keeps it clear of host users.
 
     Default: 10001
     """
-    writable_paths: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    writable_paths: NotRequired[Sequence[_builtins.str]]
     """
     Directories mounted as writable `emptyDir` volumes (absolute paths).
 
@@ -1475,32 +1475,32 @@ class SecurityArgsDict(TypedDict):
 @pulumi.input_type
 class SecurityArgs:
     def __init__(__self__, *,
-                 automount_service_account_token: pulumi.Input[Optional[_builtins.bool]] = None,
-                 read_only_root_filesystem: pulumi.Input[Optional[_builtins.bool]] = None,
-                 run_as_group: pulumi.Input[Optional[_builtins.int]] = None,
-                 run_as_non_root: pulumi.Input[Optional[_builtins.bool]] = None,
-                 run_as_user: pulumi.Input[Optional[_builtins.int]] = None,
-                 writable_paths: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+                 automount_service_account_token: Optional[_builtins.bool] = None,
+                 read_only_root_filesystem: Optional[_builtins.bool] = None,
+                 run_as_group: Optional[_builtins.int] = None,
+                 run_as_non_root: Optional[_builtins.bool] = None,
+                 run_as_user: Optional[_builtins.int] = None,
+                 writable_paths: Optional[Sequence[_builtins.str]] = None):
         """
         Security settings. The defaults follow the restricted Pod Security Standard;
         override one only where a real image needs it.
 
-        :param pulumi.Input[_builtins.bool] automount_service_account_token: Mount the service account token into the pod.
+        :param _builtins.bool automount_service_account_token: Mount the service account token into the pod.
                
                Default: false: the app gets no Kubernetes API credentials unless it needs them
-        :param pulumi.Input[_builtins.bool] read_only_root_filesystem: Mount the image's root filesystem read-only; `writablePaths` stay writable.
+        :param _builtins.bool read_only_root_filesystem: Mount the image's root filesystem read-only; `writablePaths` stay writable.
                
                Default: true, so a compromised process can't alter binaries or drop tools
-        :param pulumi.Input[_builtins.int] run_as_group: GID the container runs as.
+        :param _builtins.int run_as_group: GID the container runs as.
                
                Default: 10001
-        :param pulumi.Input[_builtins.bool] run_as_non_root: Refuse to start a container whose user is root.
+        :param _builtins.bool run_as_non_root: Refuse to start a container whose user is root.
                
                Default: true
-        :param pulumi.Input[_builtins.int] run_as_user: UID the container runs as; 10000 or more keeps it clear of host users.
+        :param _builtins.int run_as_user: UID the container runs as; 10000 or more keeps it clear of host users.
                
                Default: 10001
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] writable_paths: Directories mounted as writable `emptyDir` volumes (absolute paths).
+        :param Sequence[_builtins.str] writable_paths: Directories mounted as writable `emptyDir` volumes (absolute paths).
                
                Default: `["/tmp"]`
         """
@@ -1519,7 +1519,7 @@ class SecurityArgs:
 
     @_builtins.property
     @pulumi.getter(name="automountServiceAccountToken")
-    def automount_service_account_token(self) -> pulumi.Input[Optional[_builtins.bool]]:
+    def automount_service_account_token(self) -> Optional[_builtins.bool]:
         """
         Mount the service account token into the pod.
 
@@ -1528,12 +1528,12 @@ class SecurityArgs:
         return pulumi.get(self, "automount_service_account_token")
 
     @automount_service_account_token.setter
-    def automount_service_account_token(self, value: pulumi.Input[Optional[_builtins.bool]]):
+    def automount_service_account_token(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "automount_service_account_token", value)
 
     @_builtins.property
     @pulumi.getter(name="readOnlyRootFilesystem")
-    def read_only_root_filesystem(self) -> pulumi.Input[Optional[_builtins.bool]]:
+    def read_only_root_filesystem(self) -> Optional[_builtins.bool]:
         """
         Mount the image's root filesystem read-only; `writablePaths` stay writable.
 
@@ -1542,12 +1542,12 @@ class SecurityArgs:
         return pulumi.get(self, "read_only_root_filesystem")
 
     @read_only_root_filesystem.setter
-    def read_only_root_filesystem(self, value: pulumi.Input[Optional[_builtins.bool]]):
+    def read_only_root_filesystem(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "read_only_root_filesystem", value)
 
     @_builtins.property
     @pulumi.getter(name="runAsGroup")
-    def run_as_group(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def run_as_group(self) -> Optional[_builtins.int]:
         """
         GID the container runs as.
 
@@ -1556,12 +1556,12 @@ class SecurityArgs:
         return pulumi.get(self, "run_as_group")
 
     @run_as_group.setter
-    def run_as_group(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def run_as_group(self, value: Optional[_builtins.int]):
         pulumi.set(self, "run_as_group", value)
 
     @_builtins.property
     @pulumi.getter(name="runAsNonRoot")
-    def run_as_non_root(self) -> pulumi.Input[Optional[_builtins.bool]]:
+    def run_as_non_root(self) -> Optional[_builtins.bool]:
         """
         Refuse to start a container whose user is root.
 
@@ -1570,12 +1570,12 @@ class SecurityArgs:
         return pulumi.get(self, "run_as_non_root")
 
     @run_as_non_root.setter
-    def run_as_non_root(self, value: pulumi.Input[Optional[_builtins.bool]]):
+    def run_as_non_root(self, value: Optional[_builtins.bool]):
         pulumi.set(self, "run_as_non_root", value)
 
     @_builtins.property
     @pulumi.getter(name="runAsUser")
-    def run_as_user(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def run_as_user(self) -> Optional[_builtins.int]:
         """
         UID the container runs as; 10000 or more keeps it clear of host users.
 
@@ -1584,12 +1584,12 @@ class SecurityArgs:
         return pulumi.get(self, "run_as_user")
 
     @run_as_user.setter
-    def run_as_user(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def run_as_user(self, value: Optional[_builtins.int]):
         pulumi.set(self, "run_as_user", value)
 
     @_builtins.property
     @pulumi.getter(name="writablePaths")
-    def writable_paths(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def writable_paths(self) -> Optional[Sequence[_builtins.str]]:
         """
         Directories mounted as writable `emptyDir` volumes (absolute paths).
 
@@ -1598,7 +1598,7 @@ class SecurityArgs:
         return pulumi.get(self, "writable_paths")
 
     @writable_paths.setter
-    def writable_paths(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def writable_paths(self, value: Optional[Sequence[_builtins.str]]):
         pulumi.set(self, "writable_paths", value)
 
 

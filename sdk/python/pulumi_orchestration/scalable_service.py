@@ -21,43 +21,43 @@ __all__ = ['ScalableServiceArgs', 'ScalableService']
 @pulumi.input_type
 class ScalableServiceArgs:
     def __init__(__self__, *,
-                 image: pulumi.Input[_builtins.str],
-                 port: pulumi.Input[_builtins.int],
-                 args: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 autoscaling: pulumi.Input[Optional[Union['AutoscalingArgs', _builtins.bool]]] = None,
-                 config: pulumi.Input[Optional['ConfigFilesArgs']] = None,
-                 env: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union[_builtins.str, 'SecretEnvValueArgs', 'SecretKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgs']]]]] = None,
-                 env_from: pulumi.Input[Optional[Sequence[pulumi.Input['EnvFromArgs']]]] = None,
-                 image_pull_policy: pulumi.Input[Optional['ImagePullPolicy']] = None,
-                 image_pull_secrets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 ingress: pulumi.Input[Optional['IngressArgs']] = None,
-                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 namespace: pulumi.Input[Optional[_builtins.str]] = None,
-                 network_policy: pulumi.Input[Optional[Union['NetworkPolicyArgs', _builtins.bool]]] = None,
-                 pod_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 pod_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 pre_stop_sleep_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 probes: pulumi.Input[Optional['ProbesArgs']] = None,
-                 replicas: pulumi.Input[Optional[_builtins.int]] = None,
-                 resources: pulumi.Input[Optional['ResourcesArgs']] = None,
-                 security: pulumi.Input[Optional['SecurityArgs']] = None,
-                 service_account_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 service_account_name: pulumi.Input[Optional[_builtins.str]] = None,
-                 service_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 service_name: pulumi.Input[Optional[_builtins.str]] = None,
-                 service_port: pulumi.Input[Optional[_builtins.int]] = None,
-                 service_type: pulumi.Input[Optional['ServiceType']] = None,
-                 termination_grace_period_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 zone_spread: pulumi.Input[Optional['ZoneSpread']] = None):
+                 image: _builtins.str,
+                 port: _builtins.int,
+                 args: Optional[Sequence[_builtins.str]] = None,
+                 autoscaling: Optional[Union['AutoscalingArgs', _builtins.bool]] = None,
+                 config: Optional['ConfigFilesArgs'] = None,
+                 env: Optional[Mapping[str, Union[pulumi.Input[_builtins.str], 'SecretEnvValueArgs', 'SecretKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgs']]] = None,
+                 env_from: Optional[Sequence['EnvFromArgs']] = None,
+                 image_pull_policy: Optional['ImagePullPolicy'] = None,
+                 image_pull_secrets: Optional[Sequence[_builtins.str]] = None,
+                 ingress: Optional['IngressArgs'] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
+                 namespace: Optional[_builtins.str] = None,
+                 network_policy: Optional[Union['NetworkPolicyArgs', _builtins.bool]] = None,
+                 pod_annotations: Optional[Mapping[str, _builtins.str]] = None,
+                 pod_labels: Optional[Mapping[str, _builtins.str]] = None,
+                 pre_stop_sleep_seconds: Optional[_builtins.int] = None,
+                 probes: Optional['ProbesArgs'] = None,
+                 replicas: Optional[_builtins.int] = None,
+                 resources: Optional['ResourcesArgs'] = None,
+                 security: Optional['SecurityArgs'] = None,
+                 service_account_annotations: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
+                 service_account_name: Optional[_builtins.str] = None,
+                 service_annotations: Optional[Mapping[str, _builtins.str]] = None,
+                 service_name: Optional[_builtins.str] = None,
+                 service_port: Optional[_builtins.int] = None,
+                 service_type: Optional['ServiceType'] = None,
+                 termination_grace_period_seconds: Optional[_builtins.int] = None,
+                 zone_spread: Optional['ZoneSpread'] = None):
         """
         The set of arguments for constructing a ScalableService resource.
 
-        :param pulumi.Input[_builtins.str] image: Container image, ideally pinned by tag or digest; must not be empty.
-        :param pulumi.Input[_builtins.int] port: The port the container listens on (1–65535).
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] args: Arguments passed to the image's entrypoint.
+        :param _builtins.str image: Container image, ideally pinned by tag or digest; must not be empty.
+        :param _builtins.int port: The port the container listens on (1–65535).
+        :param Sequence[_builtins.str] args: Arguments passed to the image's entrypoint.
                
                Default: the image's own CMD
-        :param pulumi.Input[Union['AutoscalingArgs', _builtins.bool]] autoscaling: Horizontal autoscaling, or `false` for a fixed `replicas` count. A new
+        :param Union['AutoscalingArgs', _builtins.bool] autoscaling: Horizontal autoscaling, or `false` for a fixed `replicas` count. A new
                service starts at `minReplicas`, so `pulumi up` returns with that many
                ready pods; after that no `up` touches the count. Either switch on a live
                service keeps its pods: turning the HPA on keeps the current count until
@@ -65,100 +65,104 @@ class ScalableServiceArgs:
                controller's ownership of the field.
                
                Default: on: `{ minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 }`
-        :param pulumi.Input['ConfigFilesArgs'] config: Files mounted from a ConfigMap the component creates.
+        :param 'ConfigFilesArgs' config: Files mounted from a ConfigMap the component creates.
                
                Default: none
-        :param pulumi.Input[Mapping[str, pulumi.Input[Union[_builtins.str, 'SecretEnvValueArgs', 'SecretKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgs']]]] env: Environment variables, set on the container in key order. A value that is
-               a Pulumi secret, or `{ secret: value }`, goes into a Secret the component
-               owns (`envSecret`) and is referenced with `secretKeyRef`: it never appears
-               in the Deployment. A change to that Secret's data rolls the pods. See `EnvValue`.
+        :param Mapping[str, Union[pulumi.Input[_builtins.str], 'SecretEnvValueArgs', 'SecretKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgs']] env: Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
+               goes into a Secret the component owns (`envSecret`) and is referenced with
+               `secretKeyRef`: it never appears in the Deployment. A change to that
+               Secret's data replaces it under a new name, which rolls the pods. They are
+               set in key order, except that a variable comes after every variable its
+               plain value references as `$(VAR)`, so Kubernetes expands the reference
+               (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
+               references is refused. See `EnvValue`.
                
                Default: none
-        :param pulumi.Input[Sequence[pulumi.Input['EnvFromArgs']]] env_from: Whole Secrets or ConfigMaps whose every key becomes a variable.
+        :param Sequence['EnvFromArgs'] env_from: Whole Secrets or ConfigMaps whose every key becomes a variable.
                
                Default: none
-        :param pulumi.Input['ImagePullPolicy'] image_pull_policy: Pull the image on every pod start, so a moved tag is noticed and the
+        :param 'ImagePullPolicy' image_pull_policy: Pull the image on every pod start, so a moved tag is noticed and the
                node re-checks pull credentials. Cached layers are not downloaded again.
                
                Default: "Always"
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] image_pull_secrets: Secrets of type `kubernetes.io/dockerconfigjson` in the namespace, for private
+        :param Sequence[_builtins.str] image_pull_secrets: Secrets of type `kubernetes.io/dockerconfigjson` in the namespace, for private
                registries. ECR needs none on EKS: the node role may pull.
                
                Default: none
-        :param pulumi.Input['IngressArgs'] ingress: An Ingress for the service's port. Pulumi waits for the controller to give it
+        :param 'IngressArgs' ingress: An Ingress for the service's port. Pulumi waits for the controller to give it
                an address, as it waits for a LoadBalancer Service.
                
                Default: none
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Extra labels on every object and on the pods. They can't use the
+        :param Mapping[str, _builtins.str] labels: Extra labels on every object and on the pods. They can't use the
                selector's key (`app.kubernetes.io/name`), so selectors can't drift.
                
                Default: none
-        :param pulumi.Input[_builtins.str] namespace: Namespace for every object. It must already exist.
+        :param _builtins.str namespace: Namespace for every object. It must already exist.
                
                Default: "default"
-        :param pulumi.Input[Union['NetworkPolicyArgs', _builtins.bool]] network_policy: A NetworkPolicy selecting the pods, or `false` for none. Enforcement needs
+        :param Union['NetworkPolicyArgs', _builtins.bool] network_policy: A NetworkPolicy selecting the pods, or `false` for none. Enforcement needs
                a CNI that implements NetworkPolicy (on EKS, the VPC CNI's network policy
                mode, which `EksCluster` turns on).
                
                Default: on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] pod_annotations: Annotations on the pods, for example Prometheus scraping, mesh injection or a
+        :param Mapping[str, _builtins.str] pod_annotations: Annotations on the pods, for example Prometheus scraping, mesh injection or a
                log agent's settings. `checksum/env-secret` is reserved.
                
                Default: none
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] pod_labels: Labels on the pods only (the pod template), over `labels`. They can't use the
+        :param Mapping[str, _builtins.str] pod_labels: Labels on the pods only (the pod template), over `labels`. They can't use the
                selector's key (`app.kubernetes.io/name`) or `pod-template-hash`, which the
                Deployment controller owns.
                
                Default: none
-        :param pulumi.Input[_builtins.int] pre_stop_sleep_seconds: Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
+        :param _builtins.int pre_stop_sleep_seconds: Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
                kube-proxy stop routing to it before it stops accepting connections.
                0 turns the pause off. Needs Kubernetes 1.30 or later (the `sleep` action).
                
                Default: 5
-        :param pulumi.Input['ProbesArgs'] probes: Readiness, liveness and startup probes.
+        :param 'ProbesArgs' probes: Readiness, liveness and startup probes.
                
                Default: readiness `GET /` on the container port; liveness and startup off
-        :param pulumi.Input[_builtins.int] replicas: Fixed replica count, used only when `autoscaling` is `false`; with an HPA
+        :param _builtins.int replicas: Fixed replica count, used only when `autoscaling` is `false`; with an HPA
                the Deployment starts at `minReplicas` and the HPA owns the count (a
                warning says `replicas` is ignored).
                
                Default: 2
-        :param pulumi.Input['ResourcesArgs'] resources: Requests and limits, merged over the defaults.
+        :param 'ResourcesArgs' resources: Requests and limits, merged over the defaults.
                
                Default: requests `{ cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }`,
                limits `{ memory: <requests.memory>, "ephemeral-storage": "1Gi" }`
-        :param pulumi.Input['SecurityArgs'] security: Security settings.
+        :param 'SecurityArgs' security: Security settings.
                
                Default: the restricted Pod Security profile; see `SecurityArgs`
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] service_account_annotations: Annotations on the dedicated ServiceAccount, such as IRSA's
+        :param Mapping[str, pulumi.Input[_builtins.str]] service_account_annotations: Annotations on the dedicated ServiceAccount, such as IRSA's
                `eks.amazonaws.com/role-arn`. Only when the component creates the ServiceAccount
                (no `serviceAccountName`). EKS Pod Identity needs none (see `PodIdentityRole`).
                
                Default: none
-        :param pulumi.Input[_builtins.str] service_account_name: An existing ServiceAccount to run as. Without one, the component creates a
+        :param _builtins.str service_account_name: An existing ServiceAccount to run as. Without one, the component creates a
                dedicated ServiceAccount named `serviceName`, so pods never share the
                namespace's `default` account (and can get IRSA roles of their own).
                
                Default: a dedicated ServiceAccount
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] service_annotations: Annotations on the Service, for example a cloud load balancer's settings.
+        :param Mapping[str, _builtins.str] service_annotations: Annotations on the Service, for example a cloud load balancer's settings.
                
                Default: none
-        :param pulumi.Input[_builtins.str] service_name: The Service's name, which is also its stable in-cluster DNS name and the
+        :param _builtins.str service_name: The Service's name, which is also its stable in-cluster DNS name and the
                name of the Deployment, HPA, PDB and ServiceAccount. A DNS-1035 label.
                
                Default: the component's resource name
-        :param pulumi.Input[_builtins.int] service_port: The port the Service exposes (1–65535).
+        :param _builtins.int service_port: The port the Service exposes (1–65535).
                
                Default: `port`
-        :param pulumi.Input['ServiceType'] service_type: How the Service is exposed.
+        :param 'ServiceType' service_type: How the Service is exposed.
                
                Default: "ClusterIP": reachable only inside the cluster
-        :param pulumi.Input[_builtins.int] termination_grace_period_seconds: Seconds from the start of termination to SIGKILL, the preStop pause
+        :param _builtins.int termination_grace_period_seconds: Seconds from the start of termination to SIGKILL, the preStop pause
                included: the app gets this minus `preStopSleepSeconds` after SIGTERM
                (25 s by default). Must exceed `preStopSleepSeconds`.
                
                Default: 30
-        :param pulumi.Input['ZoneSpread'] zone_spread: Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
+        :param 'ZoneSpread' zone_spread: Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
                turn; `"hard"` (`DoNotSchedule`) refuses a placement that skews the zones by more
                than one, for services that must survive a zone outage. Hard spread leaves pods
                Pending on clusters whose nodes have no `topology.kubernetes.io/zone` label (kind,
@@ -225,31 +229,31 @@ class ScalableServiceArgs:
 
     @_builtins.property
     @pulumi.getter
-    def image(self) -> pulumi.Input[_builtins.str]:
+    def image(self) -> _builtins.str:
         """
         Container image, ideally pinned by tag or digest; must not be empty.
         """
         return pulumi.get(self, "image")
 
     @image.setter
-    def image(self, value: pulumi.Input[_builtins.str]):
+    def image(self, value: _builtins.str):
         pulumi.set(self, "image", value)
 
     @_builtins.property
     @pulumi.getter
-    def port(self) -> pulumi.Input[_builtins.int]:
+    def port(self) -> _builtins.int:
         """
         The port the container listens on (1–65535).
         """
         return pulumi.get(self, "port")
 
     @port.setter
-    def port(self, value: pulumi.Input[_builtins.int]):
+    def port(self, value: _builtins.int):
         pulumi.set(self, "port", value)
 
     @_builtins.property
     @pulumi.getter
-    def args(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def args(self) -> Optional[Sequence[_builtins.str]]:
         """
         Arguments passed to the image's entrypoint.
 
@@ -258,12 +262,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "args")
 
     @args.setter
-    def args(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def args(self, value: Optional[Sequence[_builtins.str]]):
         pulumi.set(self, "args", value)
 
     @_builtins.property
     @pulumi.getter
-    def autoscaling(self) -> pulumi.Input[Optional[Union['AutoscalingArgs', _builtins.bool]]]:
+    def autoscaling(self) -> Optional[Union['AutoscalingArgs', _builtins.bool]]:
         """
         Horizontal autoscaling, or `false` for a fixed `replicas` count. A new
         service starts at `minReplicas`, so `pulumi up` returns with that many
@@ -277,12 +281,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "autoscaling")
 
     @autoscaling.setter
-    def autoscaling(self, value: pulumi.Input[Optional[Union['AutoscalingArgs', _builtins.bool]]]):
+    def autoscaling(self, value: Optional[Union['AutoscalingArgs', _builtins.bool]]):
         pulumi.set(self, "autoscaling", value)
 
     @_builtins.property
     @pulumi.getter
-    def config(self) -> pulumi.Input[Optional['ConfigFilesArgs']]:
+    def config(self) -> Optional['ConfigFilesArgs']:
         """
         Files mounted from a ConfigMap the component creates.
 
@@ -291,29 +295,33 @@ class ScalableServiceArgs:
         return pulumi.get(self, "config")
 
     @config.setter
-    def config(self, value: pulumi.Input[Optional['ConfigFilesArgs']]):
+    def config(self, value: Optional['ConfigFilesArgs']):
         pulumi.set(self, "config", value)
 
     @_builtins.property
     @pulumi.getter
-    def env(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[Union[_builtins.str, 'SecretEnvValueArgs', 'SecretKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgs']]]]]:
+    def env(self) -> Optional[Mapping[str, Union[pulumi.Input[_builtins.str], 'SecretEnvValueArgs', 'SecretKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgs']]]:
         """
-        Environment variables, set on the container in key order. A value that is
-        a Pulumi secret, or `{ secret: value }`, goes into a Secret the component
-        owns (`envSecret`) and is referenced with `secretKeyRef`: it never appears
-        in the Deployment. A change to that Secret's data rolls the pods. See `EnvValue`.
+        Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
+        goes into a Secret the component owns (`envSecret`) and is referenced with
+        `secretKeyRef`: it never appears in the Deployment. A change to that
+        Secret's data replaces it under a new name, which rolls the pods. They are
+        set in key order, except that a variable comes after every variable its
+        plain value references as `$(VAR)`, so Kubernetes expands the reference
+        (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
+        references is refused. See `EnvValue`.
 
         Default: none
         """
         return pulumi.get(self, "env")
 
     @env.setter
-    def env(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union[_builtins.str, 'SecretEnvValueArgs', 'SecretKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgs']]]]]):
+    def env(self, value: Optional[Mapping[str, Union[pulumi.Input[_builtins.str], 'SecretEnvValueArgs', 'SecretKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgs']]]):
         pulumi.set(self, "env", value)
 
     @_builtins.property
     @pulumi.getter(name="envFrom")
-    def env_from(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['EnvFromArgs']]]]:
+    def env_from(self) -> Optional[Sequence['EnvFromArgs']]:
         """
         Whole Secrets or ConfigMaps whose every key becomes a variable.
 
@@ -322,12 +330,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "env_from")
 
     @env_from.setter
-    def env_from(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['EnvFromArgs']]]]):
+    def env_from(self, value: Optional[Sequence['EnvFromArgs']]):
         pulumi.set(self, "env_from", value)
 
     @_builtins.property
     @pulumi.getter(name="imagePullPolicy")
-    def image_pull_policy(self) -> pulumi.Input[Optional['ImagePullPolicy']]:
+    def image_pull_policy(self) -> Optional['ImagePullPolicy']:
         """
         Pull the image on every pod start, so a moved tag is noticed and the
         node re-checks pull credentials. Cached layers are not downloaded again.
@@ -337,12 +345,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "image_pull_policy")
 
     @image_pull_policy.setter
-    def image_pull_policy(self, value: pulumi.Input[Optional['ImagePullPolicy']]):
+    def image_pull_policy(self, value: Optional['ImagePullPolicy']):
         pulumi.set(self, "image_pull_policy", value)
 
     @_builtins.property
     @pulumi.getter(name="imagePullSecrets")
-    def image_pull_secrets(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def image_pull_secrets(self) -> Optional[Sequence[_builtins.str]]:
         """
         Secrets of type `kubernetes.io/dockerconfigjson` in the namespace, for private
         registries. ECR needs none on EKS: the node role may pull.
@@ -352,12 +360,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "image_pull_secrets")
 
     @image_pull_secrets.setter
-    def image_pull_secrets(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def image_pull_secrets(self, value: Optional[Sequence[_builtins.str]]):
         pulumi.set(self, "image_pull_secrets", value)
 
     @_builtins.property
     @pulumi.getter
-    def ingress(self) -> pulumi.Input[Optional['IngressArgs']]:
+    def ingress(self) -> Optional['IngressArgs']:
         """
         An Ingress for the service's port. Pulumi waits for the controller to give it
         an address, as it waits for a LoadBalancer Service.
@@ -367,12 +375,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "ingress")
 
     @ingress.setter
-    def ingress(self, value: pulumi.Input[Optional['IngressArgs']]):
+    def ingress(self, value: Optional['IngressArgs']):
         pulumi.set(self, "ingress", value)
 
     @_builtins.property
     @pulumi.getter
-    def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+    def labels(self) -> Optional[Mapping[str, _builtins.str]]:
         """
         Extra labels on every object and on the pods. They can't use the
         selector's key (`app.kubernetes.io/name`), so selectors can't drift.
@@ -382,12 +390,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "labels")
 
     @labels.setter
-    def labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+    def labels(self, value: Optional[Mapping[str, _builtins.str]]):
         pulumi.set(self, "labels", value)
 
     @_builtins.property
     @pulumi.getter
-    def namespace(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def namespace(self) -> Optional[_builtins.str]:
         """
         Namespace for every object. It must already exist.
 
@@ -396,12 +404,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "namespace")
 
     @namespace.setter
-    def namespace(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def namespace(self, value: Optional[_builtins.str]):
         pulumi.set(self, "namespace", value)
 
     @_builtins.property
     @pulumi.getter(name="networkPolicy")
-    def network_policy(self) -> pulumi.Input[Optional[Union['NetworkPolicyArgs', _builtins.bool]]]:
+    def network_policy(self) -> Optional[Union['NetworkPolicyArgs', _builtins.bool]]:
         """
         A NetworkPolicy selecting the pods, or `false` for none. Enforcement needs
         a CNI that implements NetworkPolicy (on EKS, the VPC CNI's network policy
@@ -412,12 +420,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "network_policy")
 
     @network_policy.setter
-    def network_policy(self, value: pulumi.Input[Optional[Union['NetworkPolicyArgs', _builtins.bool]]]):
+    def network_policy(self, value: Optional[Union['NetworkPolicyArgs', _builtins.bool]]):
         pulumi.set(self, "network_policy", value)
 
     @_builtins.property
     @pulumi.getter(name="podAnnotations")
-    def pod_annotations(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+    def pod_annotations(self) -> Optional[Mapping[str, _builtins.str]]:
         """
         Annotations on the pods, for example Prometheus scraping, mesh injection or a
         log agent's settings. `checksum/env-secret` is reserved.
@@ -427,12 +435,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "pod_annotations")
 
     @pod_annotations.setter
-    def pod_annotations(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+    def pod_annotations(self, value: Optional[Mapping[str, _builtins.str]]):
         pulumi.set(self, "pod_annotations", value)
 
     @_builtins.property
     @pulumi.getter(name="podLabels")
-    def pod_labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+    def pod_labels(self) -> Optional[Mapping[str, _builtins.str]]:
         """
         Labels on the pods only (the pod template), over `labels`. They can't use the
         selector's key (`app.kubernetes.io/name`) or `pod-template-hash`, which the
@@ -443,12 +451,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "pod_labels")
 
     @pod_labels.setter
-    def pod_labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+    def pod_labels(self, value: Optional[Mapping[str, _builtins.str]]):
         pulumi.set(self, "pod_labels", value)
 
     @_builtins.property
     @pulumi.getter(name="preStopSleepSeconds")
-    def pre_stop_sleep_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def pre_stop_sleep_seconds(self) -> Optional[_builtins.int]:
         """
         Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
         kube-proxy stop routing to it before it stops accepting connections.
@@ -459,12 +467,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "pre_stop_sleep_seconds")
 
     @pre_stop_sleep_seconds.setter
-    def pre_stop_sleep_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def pre_stop_sleep_seconds(self, value: Optional[_builtins.int]):
         pulumi.set(self, "pre_stop_sleep_seconds", value)
 
     @_builtins.property
     @pulumi.getter
-    def probes(self) -> pulumi.Input[Optional['ProbesArgs']]:
+    def probes(self) -> Optional['ProbesArgs']:
         """
         Readiness, liveness and startup probes.
 
@@ -473,12 +481,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "probes")
 
     @probes.setter
-    def probes(self, value: pulumi.Input[Optional['ProbesArgs']]):
+    def probes(self, value: Optional['ProbesArgs']):
         pulumi.set(self, "probes", value)
 
     @_builtins.property
     @pulumi.getter
-    def replicas(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def replicas(self) -> Optional[_builtins.int]:
         """
         Fixed replica count, used only when `autoscaling` is `false`; with an HPA
         the Deployment starts at `minReplicas` and the HPA owns the count (a
@@ -489,12 +497,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "replicas")
 
     @replicas.setter
-    def replicas(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def replicas(self, value: Optional[_builtins.int]):
         pulumi.set(self, "replicas", value)
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Input[Optional['ResourcesArgs']]:
+    def resources(self) -> Optional['ResourcesArgs']:
         """
         Requests and limits, merged over the defaults.
 
@@ -504,12 +512,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "resources")
 
     @resources.setter
-    def resources(self, value: pulumi.Input[Optional['ResourcesArgs']]):
+    def resources(self, value: Optional['ResourcesArgs']):
         pulumi.set(self, "resources", value)
 
     @_builtins.property
     @pulumi.getter
-    def security(self) -> pulumi.Input[Optional['SecurityArgs']]:
+    def security(self) -> Optional['SecurityArgs']:
         """
         Security settings.
 
@@ -518,12 +526,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "security")
 
     @security.setter
-    def security(self, value: pulumi.Input[Optional['SecurityArgs']]):
+    def security(self, value: Optional['SecurityArgs']):
         pulumi.set(self, "security", value)
 
     @_builtins.property
     @pulumi.getter(name="serviceAccountAnnotations")
-    def service_account_annotations(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+    def service_account_annotations(self) -> Optional[Mapping[str, pulumi.Input[_builtins.str]]]:
         """
         Annotations on the dedicated ServiceAccount, such as IRSA's
         `eks.amazonaws.com/role-arn`. Only when the component creates the ServiceAccount
@@ -534,12 +542,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "service_account_annotations")
 
     @service_account_annotations.setter
-    def service_account_annotations(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+    def service_account_annotations(self, value: Optional[Mapping[str, pulumi.Input[_builtins.str]]]):
         pulumi.set(self, "service_account_annotations", value)
 
     @_builtins.property
     @pulumi.getter(name="serviceAccountName")
-    def service_account_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def service_account_name(self) -> Optional[_builtins.str]:
         """
         An existing ServiceAccount to run as. Without one, the component creates a
         dedicated ServiceAccount named `serviceName`, so pods never share the
@@ -550,12 +558,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "service_account_name")
 
     @service_account_name.setter
-    def service_account_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def service_account_name(self, value: Optional[_builtins.str]):
         pulumi.set(self, "service_account_name", value)
 
     @_builtins.property
     @pulumi.getter(name="serviceAnnotations")
-    def service_annotations(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+    def service_annotations(self) -> Optional[Mapping[str, _builtins.str]]:
         """
         Annotations on the Service, for example a cloud load balancer's settings.
 
@@ -564,12 +572,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "service_annotations")
 
     @service_annotations.setter
-    def service_annotations(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+    def service_annotations(self, value: Optional[Mapping[str, _builtins.str]]):
         pulumi.set(self, "service_annotations", value)
 
     @_builtins.property
     @pulumi.getter(name="serviceName")
-    def service_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def service_name(self) -> Optional[_builtins.str]:
         """
         The Service's name, which is also its stable in-cluster DNS name and the
         name of the Deployment, HPA, PDB and ServiceAccount. A DNS-1035 label.
@@ -579,12 +587,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "service_name")
 
     @service_name.setter
-    def service_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def service_name(self, value: Optional[_builtins.str]):
         pulumi.set(self, "service_name", value)
 
     @_builtins.property
     @pulumi.getter(name="servicePort")
-    def service_port(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def service_port(self) -> Optional[_builtins.int]:
         """
         The port the Service exposes (1–65535).
 
@@ -593,12 +601,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "service_port")
 
     @service_port.setter
-    def service_port(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def service_port(self, value: Optional[_builtins.int]):
         pulumi.set(self, "service_port", value)
 
     @_builtins.property
     @pulumi.getter(name="serviceType")
-    def service_type(self) -> pulumi.Input[Optional['ServiceType']]:
+    def service_type(self) -> Optional['ServiceType']:
         """
         How the Service is exposed.
 
@@ -607,12 +615,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "service_type")
 
     @service_type.setter
-    def service_type(self, value: pulumi.Input[Optional['ServiceType']]):
+    def service_type(self, value: Optional['ServiceType']):
         pulumi.set(self, "service_type", value)
 
     @_builtins.property
     @pulumi.getter(name="terminationGracePeriodSeconds")
-    def termination_grace_period_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+    def termination_grace_period_seconds(self) -> Optional[_builtins.int]:
         """
         Seconds from the start of termination to SIGKILL, the preStop pause
         included: the app gets this minus `preStopSleepSeconds` after SIGTERM
@@ -623,12 +631,12 @@ class ScalableServiceArgs:
         return pulumi.get(self, "termination_grace_period_seconds")
 
     @termination_grace_period_seconds.setter
-    def termination_grace_period_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+    def termination_grace_period_seconds(self, value: Optional[_builtins.int]):
         pulumi.set(self, "termination_grace_period_seconds", value)
 
     @_builtins.property
     @pulumi.getter(name="zoneSpread")
-    def zone_spread(self) -> pulumi.Input[Optional['ZoneSpread']]:
+    def zone_spread(self) -> Optional['ZoneSpread']:
         """
         Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
         turn; `"hard"` (`DoNotSchedule`) refuses a placement that skews the zones by more
@@ -643,7 +651,7 @@ class ScalableServiceArgs:
         return pulumi.get(self, "zone_spread")
 
     @zone_spread.setter
-    def zone_spread(self, value: pulumi.Input[Optional['ZoneSpread']]):
+    def zone_spread(self, value: Optional['ZoneSpread']):
         pulumi.set(self, "zone_spread", value)
 
 
@@ -653,34 +661,34 @@ class ScalableService(pulumi.ComponentResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
-                 args: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 autoscaling: pulumi.Input[Optional[Union[Union['AutoscalingArgs', 'AutoscalingArgsDict'], _builtins.bool]]] = None,
-                 config: pulumi.Input[Optional[Union['ConfigFilesArgs', 'ConfigFilesArgsDict']]] = None,
-                 env: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union[_builtins.str, Union['SecretEnvValueArgs', 'SecretEnvValueArgsDict'], Union['SecretKeyRefEnvValueArgs', 'SecretKeyRefEnvValueArgsDict'], Union['ConfigMapKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgsDict']]]]]] = None,
-                 env_from: pulumi.Input[Optional[Sequence[pulumi.Input[Union['EnvFromArgs', 'EnvFromArgsDict']]]]] = None,
-                 image: pulumi.Input[Optional[_builtins.str]] = None,
-                 image_pull_policy: pulumi.Input[Optional['ImagePullPolicy']] = None,
-                 image_pull_secrets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 ingress: pulumi.Input[Optional[Union['IngressArgs', 'IngressArgsDict']]] = None,
-                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 namespace: pulumi.Input[Optional[_builtins.str]] = None,
-                 network_policy: pulumi.Input[Optional[Union[Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict'], _builtins.bool]]] = None,
-                 pod_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 pod_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 port: pulumi.Input[Optional[_builtins.int]] = None,
-                 pre_stop_sleep_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 probes: pulumi.Input[Optional[Union['ProbesArgs', 'ProbesArgsDict']]] = None,
-                 replicas: pulumi.Input[Optional[_builtins.int]] = None,
-                 resources: pulumi.Input[Optional[Union['ResourcesArgs', 'ResourcesArgsDict']]] = None,
-                 security: pulumi.Input[Optional[Union['SecurityArgs', 'SecurityArgsDict']]] = None,
-                 service_account_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 service_account_name: pulumi.Input[Optional[_builtins.str]] = None,
-                 service_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 service_name: pulumi.Input[Optional[_builtins.str]] = None,
-                 service_port: pulumi.Input[Optional[_builtins.int]] = None,
-                 service_type: pulumi.Input[Optional['ServiceType']] = None,
-                 termination_grace_period_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 zone_spread: pulumi.Input[Optional['ZoneSpread']] = None,
+                 args: Optional[Sequence[_builtins.str]] = None,
+                 autoscaling: Optional[Union[Union['AutoscalingArgs', 'AutoscalingArgsDict'], _builtins.bool]] = None,
+                 config: Optional[Union['ConfigFilesArgs', 'ConfigFilesArgsDict']] = None,
+                 env: Optional[Mapping[str, Union[pulumi.Input[_builtins.str], Union['SecretEnvValueArgs', 'SecretEnvValueArgsDict'], Union['SecretKeyRefEnvValueArgs', 'SecretKeyRefEnvValueArgsDict'], Union['ConfigMapKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgsDict']]]] = None,
+                 env_from: Optional[Sequence[Union['EnvFromArgs', 'EnvFromArgsDict']]] = None,
+                 image: Optional[_builtins.str] = None,
+                 image_pull_policy: Optional['ImagePullPolicy'] = None,
+                 image_pull_secrets: Optional[Sequence[_builtins.str]] = None,
+                 ingress: Optional[Union['IngressArgs', 'IngressArgsDict']] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
+                 namespace: Optional[_builtins.str] = None,
+                 network_policy: Optional[Union[Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict'], _builtins.bool]] = None,
+                 pod_annotations: Optional[Mapping[str, _builtins.str]] = None,
+                 pod_labels: Optional[Mapping[str, _builtins.str]] = None,
+                 port: Optional[_builtins.int] = None,
+                 pre_stop_sleep_seconds: Optional[_builtins.int] = None,
+                 probes: Optional[Union['ProbesArgs', 'ProbesArgsDict']] = None,
+                 replicas: Optional[_builtins.int] = None,
+                 resources: Optional[Union['ResourcesArgs', 'ResourcesArgsDict']] = None,
+                 security: Optional[Union['SecurityArgs', 'SecurityArgsDict']] = None,
+                 service_account_annotations: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
+                 service_account_name: Optional[_builtins.str] = None,
+                 service_annotations: Optional[Mapping[str, _builtins.str]] = None,
+                 service_name: Optional[_builtins.str] = None,
+                 service_port: Optional[_builtins.int] = None,
+                 service_type: Optional['ServiceType'] = None,
+                 termination_grace_period_seconds: Optional[_builtins.int] = None,
+                 zone_spread: Optional['ZoneSpread'] = None,
                  __props__=None):
         """
         A containerized HTTP service that stays up, reachable and scaled: a
@@ -697,10 +705,10 @@ class ScalableService(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] args: Arguments passed to the image's entrypoint.
+        :param Sequence[_builtins.str] args: Arguments passed to the image's entrypoint.
                
                Default: the image's own CMD
-        :param pulumi.Input[Union[Union['AutoscalingArgs', 'AutoscalingArgsDict'], _builtins.bool]] autoscaling: Horizontal autoscaling, or `false` for a fixed `replicas` count. A new
+        :param Union[Union['AutoscalingArgs', 'AutoscalingArgsDict'], _builtins.bool] autoscaling: Horizontal autoscaling, or `false` for a fixed `replicas` count. A new
                service starts at `minReplicas`, so `pulumi up` returns with that many
                ready pods; after that no `up` touches the count. Either switch on a live
                service keeps its pods: turning the HPA on keeps the current count until
@@ -708,102 +716,106 @@ class ScalableService(pulumi.ComponentResource):
                controller's ownership of the field.
                
                Default: on: `{ minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 70 }`
-        :param pulumi.Input[Union['ConfigFilesArgs', 'ConfigFilesArgsDict']] config: Files mounted from a ConfigMap the component creates.
+        :param Union['ConfigFilesArgs', 'ConfigFilesArgsDict'] config: Files mounted from a ConfigMap the component creates.
                
                Default: none
-        :param pulumi.Input[Mapping[str, pulumi.Input[Union[_builtins.str, Union['SecretEnvValueArgs', 'SecretEnvValueArgsDict'], Union['SecretKeyRefEnvValueArgs', 'SecretKeyRefEnvValueArgsDict'], Union['ConfigMapKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgsDict']]]]] env: Environment variables, set on the container in key order. A value that is
-               a Pulumi secret, or `{ secret: value }`, goes into a Secret the component
-               owns (`envSecret`) and is referenced with `secretKeyRef`: it never appears
-               in the Deployment. A change to that Secret's data rolls the pods. See `EnvValue`.
+        :param Mapping[str, Union[pulumi.Input[_builtins.str], Union['SecretEnvValueArgs', 'SecretEnvValueArgsDict'], Union['SecretKeyRefEnvValueArgs', 'SecretKeyRefEnvValueArgsDict'], Union['ConfigMapKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgsDict']]] env: Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
+               goes into a Secret the component owns (`envSecret`) and is referenced with
+               `secretKeyRef`: it never appears in the Deployment. A change to that
+               Secret's data replaces it under a new name, which rolls the pods. They are
+               set in key order, except that a variable comes after every variable its
+               plain value references as `$(VAR)`, so Kubernetes expands the reference
+               (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
+               references is refused. See `EnvValue`.
                
                Default: none
-        :param pulumi.Input[Sequence[pulumi.Input[Union['EnvFromArgs', 'EnvFromArgsDict']]]] env_from: Whole Secrets or ConfigMaps whose every key becomes a variable.
+        :param Sequence[Union['EnvFromArgs', 'EnvFromArgsDict']] env_from: Whole Secrets or ConfigMaps whose every key becomes a variable.
                
                Default: none
-        :param pulumi.Input[_builtins.str] image: Container image, ideally pinned by tag or digest; must not be empty.
-        :param pulumi.Input['ImagePullPolicy'] image_pull_policy: Pull the image on every pod start, so a moved tag is noticed and the
+        :param _builtins.str image: Container image, ideally pinned by tag or digest; must not be empty.
+        :param 'ImagePullPolicy' image_pull_policy: Pull the image on every pod start, so a moved tag is noticed and the
                node re-checks pull credentials. Cached layers are not downloaded again.
                
                Default: "Always"
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] image_pull_secrets: Secrets of type `kubernetes.io/dockerconfigjson` in the namespace, for private
+        :param Sequence[_builtins.str] image_pull_secrets: Secrets of type `kubernetes.io/dockerconfigjson` in the namespace, for private
                registries. ECR needs none on EKS: the node role may pull.
                
                Default: none
-        :param pulumi.Input[Union['IngressArgs', 'IngressArgsDict']] ingress: An Ingress for the service's port. Pulumi waits for the controller to give it
+        :param Union['IngressArgs', 'IngressArgsDict'] ingress: An Ingress for the service's port. Pulumi waits for the controller to give it
                an address, as it waits for a LoadBalancer Service.
                
                Default: none
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Extra labels on every object and on the pods. They can't use the
+        :param Mapping[str, _builtins.str] labels: Extra labels on every object and on the pods. They can't use the
                selector's key (`app.kubernetes.io/name`), so selectors can't drift.
                
                Default: none
-        :param pulumi.Input[_builtins.str] namespace: Namespace for every object. It must already exist.
+        :param _builtins.str namespace: Namespace for every object. It must already exist.
                
                Default: "default"
-        :param pulumi.Input[Union[Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict'], _builtins.bool]] network_policy: A NetworkPolicy selecting the pods, or `false` for none. Enforcement needs
+        :param Union[Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict'], _builtins.bool] network_policy: A NetworkPolicy selecting the pods, or `false` for none. Enforcement needs
                a CNI that implements NetworkPolicy (on EKS, the VPC CNI's network policy
                mode, which `EksCluster` turns on).
                
                Default: on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] pod_annotations: Annotations on the pods, for example Prometheus scraping, mesh injection or a
+        :param Mapping[str, _builtins.str] pod_annotations: Annotations on the pods, for example Prometheus scraping, mesh injection or a
                log agent's settings. `checksum/env-secret` is reserved.
                
                Default: none
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] pod_labels: Labels on the pods only (the pod template), over `labels`. They can't use the
+        :param Mapping[str, _builtins.str] pod_labels: Labels on the pods only (the pod template), over `labels`. They can't use the
                selector's key (`app.kubernetes.io/name`) or `pod-template-hash`, which the
                Deployment controller owns.
                
                Default: none
-        :param pulumi.Input[_builtins.int] port: The port the container listens on (1–65535).
-        :param pulumi.Input[_builtins.int] pre_stop_sleep_seconds: Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
+        :param _builtins.int port: The port the container listens on (1–65535).
+        :param _builtins.int pre_stop_sleep_seconds: Seconds a pod sleeps in `preStop` before SIGTERM, so load balancers and
                kube-proxy stop routing to it before it stops accepting connections.
                0 turns the pause off. Needs Kubernetes 1.30 or later (the `sleep` action).
                
                Default: 5
-        :param pulumi.Input[Union['ProbesArgs', 'ProbesArgsDict']] probes: Readiness, liveness and startup probes.
+        :param Union['ProbesArgs', 'ProbesArgsDict'] probes: Readiness, liveness and startup probes.
                
                Default: readiness `GET /` on the container port; liveness and startup off
-        :param pulumi.Input[_builtins.int] replicas: Fixed replica count, used only when `autoscaling` is `false`; with an HPA
+        :param _builtins.int replicas: Fixed replica count, used only when `autoscaling` is `false`; with an HPA
                the Deployment starts at `minReplicas` and the HPA owns the count (a
                warning says `replicas` is ignored).
                
                Default: 2
-        :param pulumi.Input[Union['ResourcesArgs', 'ResourcesArgsDict']] resources: Requests and limits, merged over the defaults.
+        :param Union['ResourcesArgs', 'ResourcesArgsDict'] resources: Requests and limits, merged over the defaults.
                
                Default: requests `{ cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }`,
                limits `{ memory: <requests.memory>, "ephemeral-storage": "1Gi" }`
-        :param pulumi.Input[Union['SecurityArgs', 'SecurityArgsDict']] security: Security settings.
+        :param Union['SecurityArgs', 'SecurityArgsDict'] security: Security settings.
                
                Default: the restricted Pod Security profile; see `SecurityArgs`
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] service_account_annotations: Annotations on the dedicated ServiceAccount, such as IRSA's
+        :param Mapping[str, pulumi.Input[_builtins.str]] service_account_annotations: Annotations on the dedicated ServiceAccount, such as IRSA's
                `eks.amazonaws.com/role-arn`. Only when the component creates the ServiceAccount
                (no `serviceAccountName`). EKS Pod Identity needs none (see `PodIdentityRole`).
                
                Default: none
-        :param pulumi.Input[_builtins.str] service_account_name: An existing ServiceAccount to run as. Without one, the component creates a
+        :param _builtins.str service_account_name: An existing ServiceAccount to run as. Without one, the component creates a
                dedicated ServiceAccount named `serviceName`, so pods never share the
                namespace's `default` account (and can get IRSA roles of their own).
                
                Default: a dedicated ServiceAccount
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] service_annotations: Annotations on the Service, for example a cloud load balancer's settings.
+        :param Mapping[str, _builtins.str] service_annotations: Annotations on the Service, for example a cloud load balancer's settings.
                
                Default: none
-        :param pulumi.Input[_builtins.str] service_name: The Service's name, which is also its stable in-cluster DNS name and the
+        :param _builtins.str service_name: The Service's name, which is also its stable in-cluster DNS name and the
                name of the Deployment, HPA, PDB and ServiceAccount. A DNS-1035 label.
                
                Default: the component's resource name
-        :param pulumi.Input[_builtins.int] service_port: The port the Service exposes (1–65535).
+        :param _builtins.int service_port: The port the Service exposes (1–65535).
                
                Default: `port`
-        :param pulumi.Input['ServiceType'] service_type: How the Service is exposed.
+        :param 'ServiceType' service_type: How the Service is exposed.
                
                Default: "ClusterIP": reachable only inside the cluster
-        :param pulumi.Input[_builtins.int] termination_grace_period_seconds: Seconds from the start of termination to SIGKILL, the preStop pause
+        :param _builtins.int termination_grace_period_seconds: Seconds from the start of termination to SIGKILL, the preStop pause
                included: the app gets this minus `preStopSleepSeconds` after SIGTERM
                (25 s by default). Must exceed `preStopSleepSeconds`.
                
                Default: 30
-        :param pulumi.Input['ZoneSpread'] zone_spread: Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
+        :param 'ZoneSpread' zone_spread: Spread across zones: `"soft"` (`ScheduleAnyway`) prefers one zone per replica in
                turn; `"hard"` (`DoNotSchedule`) refuses a placement that skews the zones by more
                than one, for services that must survive a zone outage. Hard spread leaves pods
                Pending on clusters whose nodes have no `topology.kubernetes.io/zone` label (kind,
@@ -847,34 +859,34 @@ class ScalableService(pulumi.ComponentResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
-                 args: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 autoscaling: pulumi.Input[Optional[Union[Union['AutoscalingArgs', 'AutoscalingArgsDict'], _builtins.bool]]] = None,
-                 config: pulumi.Input[Optional[Union['ConfigFilesArgs', 'ConfigFilesArgsDict']]] = None,
-                 env: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union[_builtins.str, Union['SecretEnvValueArgs', 'SecretEnvValueArgsDict'], Union['SecretKeyRefEnvValueArgs', 'SecretKeyRefEnvValueArgsDict'], Union['ConfigMapKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgsDict']]]]]] = None,
-                 env_from: pulumi.Input[Optional[Sequence[pulumi.Input[Union['EnvFromArgs', 'EnvFromArgsDict']]]]] = None,
-                 image: pulumi.Input[Optional[_builtins.str]] = None,
-                 image_pull_policy: pulumi.Input[Optional['ImagePullPolicy']] = None,
-                 image_pull_secrets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 ingress: pulumi.Input[Optional[Union['IngressArgs', 'IngressArgsDict']]] = None,
-                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 namespace: pulumi.Input[Optional[_builtins.str]] = None,
-                 network_policy: pulumi.Input[Optional[Union[Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict'], _builtins.bool]]] = None,
-                 pod_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 pod_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 port: pulumi.Input[Optional[_builtins.int]] = None,
-                 pre_stop_sleep_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 probes: pulumi.Input[Optional[Union['ProbesArgs', 'ProbesArgsDict']]] = None,
-                 replicas: pulumi.Input[Optional[_builtins.int]] = None,
-                 resources: pulumi.Input[Optional[Union['ResourcesArgs', 'ResourcesArgsDict']]] = None,
-                 security: pulumi.Input[Optional[Union['SecurityArgs', 'SecurityArgsDict']]] = None,
-                 service_account_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 service_account_name: pulumi.Input[Optional[_builtins.str]] = None,
-                 service_annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 service_name: pulumi.Input[Optional[_builtins.str]] = None,
-                 service_port: pulumi.Input[Optional[_builtins.int]] = None,
-                 service_type: pulumi.Input[Optional['ServiceType']] = None,
-                 termination_grace_period_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 zone_spread: pulumi.Input[Optional['ZoneSpread']] = None,
+                 args: Optional[Sequence[_builtins.str]] = None,
+                 autoscaling: Optional[Union[Union['AutoscalingArgs', 'AutoscalingArgsDict'], _builtins.bool]] = None,
+                 config: Optional[Union['ConfigFilesArgs', 'ConfigFilesArgsDict']] = None,
+                 env: Optional[Mapping[str, Union[pulumi.Input[_builtins.str], Union['SecretEnvValueArgs', 'SecretEnvValueArgsDict'], Union['SecretKeyRefEnvValueArgs', 'SecretKeyRefEnvValueArgsDict'], Union['ConfigMapKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgsDict']]]] = None,
+                 env_from: Optional[Sequence[Union['EnvFromArgs', 'EnvFromArgsDict']]] = None,
+                 image: Optional[_builtins.str] = None,
+                 image_pull_policy: Optional['ImagePullPolicy'] = None,
+                 image_pull_secrets: Optional[Sequence[_builtins.str]] = None,
+                 ingress: Optional[Union['IngressArgs', 'IngressArgsDict']] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None,
+                 namespace: Optional[_builtins.str] = None,
+                 network_policy: Optional[Union[Union['NetworkPolicyArgs', 'NetworkPolicyArgsDict'], _builtins.bool]] = None,
+                 pod_annotations: Optional[Mapping[str, _builtins.str]] = None,
+                 pod_labels: Optional[Mapping[str, _builtins.str]] = None,
+                 port: Optional[_builtins.int] = None,
+                 pre_stop_sleep_seconds: Optional[_builtins.int] = None,
+                 probes: Optional[Union['ProbesArgs', 'ProbesArgsDict']] = None,
+                 replicas: Optional[_builtins.int] = None,
+                 resources: Optional[Union['ResourcesArgs', 'ResourcesArgsDict']] = None,
+                 security: Optional[Union['SecurityArgs', 'SecurityArgsDict']] = None,
+                 service_account_annotations: Optional[Mapping[str, pulumi.Input[_builtins.str]]] = None,
+                 service_account_name: Optional[_builtins.str] = None,
+                 service_annotations: Optional[Mapping[str, _builtins.str]] = None,
+                 service_name: Optional[_builtins.str] = None,
+                 service_port: Optional[_builtins.int] = None,
+                 service_type: Optional['ServiceType'] = None,
+                 termination_grace_period_seconds: Optional[_builtins.int] = None,
+                 zone_spread: Optional['ZoneSpread'] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
