@@ -15,7 +15,7 @@ import { buildPluginDir } from "../../packaging/plugin";
 import { SDK_LANGUAGES, SDK_ROOT, staleSdkFiles } from "../../packaging/sdk";
 import { containerEnvironment } from "../../e2e/environment";
 import { Kube, KubeObject } from "../../e2e/kube";
-import { PulumiCli, StackRef } from "../../e2e/pulumi";
+import { previewed, PulumiCli, StackRef } from "../../e2e/pulumi";
 import { waitEndpointsMatchPods, workload } from "../../e2e/workloads";
 import { requireE2e } from "./fixture";
 
@@ -163,7 +163,9 @@ describe("the component package from other languages, on a real control plane", 
                 await base.init(stack);
                 const venvBin = path.join(requireE2e(this).toolchain.bin("python-venv"), "bin");
                 cli = await consumer.prepare(base, stack, kube, venvBin);
-                await cli.up(stack);
+                // Through a preview, as a user's first `up` goes, in each language's host.
+                const up = await cli.up(stack, { preview: true });
+                assert.ok(previewed(up.stdout), "the first up ran no preview");
             });
 
             after(async function () {
