@@ -196,40 +196,63 @@ describe("the program on a real control plane (pulumi up of the local platform)"
         recordFigure("self-healing: deleted pod replaced and ready", secondsSince(start));
     });
 
-    it("rolls a config change out without dropping below what the PDB guarantees", async function () {
+    it("rolls a new image out with no loss of capacity: a watch sees ready pods stay between the desired count and one above it, and only new pods of a new ReplicaSet end ready", async function () {
         const d = await kube.get("deployment", "backend-user", NAMESPACE);
         const replicas = d.spec.replicas as number;
         const oldImage = d.spec.template.spec.containers[0].image as string;
         const newImage = "stefanprodan/podinfo:6.7.0";
         assert.notEqual(oldImage, newImage);
+        const oldPods = new Set(
+            (await workload(kube, NAMESPACE, "backend-user")).readyPods.map(
+                (p) => p.metadata.name as string,
+            ),
+        );
         pulumi.setConfig(stack, { ...E2E_CONFIG, "orchestration:backendImage": newImage });
         const stop = await watchReadyPods(kube, kubectl, NAMESPACE, selectorOf(d));
         const start = performance.now();
         await pulumi.up(stack);
         recordFigure("pulumi up, rolling update of two backends", secondsSince(start));
-        const seen = await stop();
         const after = await waitRolledOut(kube, NAMESPACE, "backend-user", replicas);
-        assert.ok(seen.events > 0, "the watch saw no pod events");
-        assert.ok(
-            seen.min >= replicas - 1,
-            `ready pods fell to ${seen.min}; the PDB guarantees ${replicas - 1}`,
-        );
-        assert.ok(
-            seen.min >= replicas,
-            `the surge-only rollout dipped to ${seen.min} ready of ${replicas}`,
-        );
-        for (const p of after.readyPods) {
-            assert.equal(p.spec.containers[0].image, newImage);
-        }
+        const seen = await stop();
+
+        // The rollout completed with new pods only, from a new ReplicaSet; the old one is at zero.
+        assert.equal(after.deployment.spec.replicas, replicas, "the desired count moved");
+        assert.equal(after.readyPods.length, replicas);
         const replicaSets: KubeObject[] = await kube.get("rs", undefined, NAMESPACE);
         const owned = replicaSets.filter(
             (rs) => rs.metadata.ownerReferences?.[0]?.name === "backend-user",
         );
         assert.equal(owned.length, 2, "a new ReplicaSet beside the old one");
-        assert.equal(
-            owned.filter((rs) => rs.spec.replicas > 0).length,
-            1,
-            "the old ReplicaSet scaled to zero",
+        const current = owned.filter((rs) => rs.spec.replicas > 0);
+        assert.equal(current.length, 1, "the old ReplicaSet scaled to zero");
+        const hash = current[0].metadata.labels["pod-template-hash"] as string;
+        assert.equal(current[0].spec.template.spec.containers[0].image, newImage);
+        for (const p of after.readyPods) {
+            assert.ok(!oldPods.has(p.metadata.name), `${p.metadata.name} is an old pod`);
+            assert.equal(p.spec.containers[0].image, newImage);
+            assert.equal(
+                p.metadata.labels["pod-template-hash"],
+                hash,
+                "a pod of the new ReplicaSet",
+            );
+        }
+
+        // The watch spanned the rollout: it saw each pod that ends ready become ready.
+        for (const p of after.readyPods) {
+            assert.ok(
+                seen.becameReady.has(p.metadata.name),
+                `the watch never saw ${p.metadata.name} become ready (${seen.events} events)`,
+            );
+        }
+        // maxUnavailable 0: an old pod goes only once a new one is ready, after every event.
+        assert.ok(
+            seen.min >= replicas,
+            `ready pods fell to ${seen.min} of the desired ${replicas} during the rollout`,
+        );
+        // maxSurge 25% of 2 rounds up to 1: at most one pod above the desired count.
+        assert.ok(
+            seen.max <= replicas + 1,
+            `${seen.max} pods were ready at once; the surge allows ${replicas + 1}`,
         );
     });
 
