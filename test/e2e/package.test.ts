@@ -12,6 +12,7 @@ import { recordFigure } from "../../e2e/figures";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { previewed, PulumiCli, StackRef } from "../../e2e/pulumi";
+import { destroyWithoutTrace } from "../../e2e/traces";
 import {
     annotateReadyPods,
     evictPod,
@@ -301,11 +302,24 @@ describe("the packed package in a consumer project, on a real control plane", fu
         await waitRolledOut(kube, NAMESPACE, NAME, MIN);
     });
 
-    it("is destroyed without a trace", async function () {
-        await pulumi.destroy(stack);
-        await waitFor("the namespace to be deleted", async () =>
-            (await kube.find("namespace", NAMESPACE)) === undefined ? true : undefined,
-        );
+    it("is destroyed without a trace: no object labelled as the service's in any namespace, its namespace gone, the state empty", async function () {
+        await destroyWithoutTrace(kube, {
+            serviceNames: [NAME],
+            kinds: [
+                "Deployment",
+                "HorizontalPodAutoscaler",
+                "Ingress",
+                "NetworkPolicy",
+                "Pod",
+                "PodDisruptionBudget",
+                "ReplicaSet",
+                "Secret",
+                "Service",
+                "ServiceAccount",
+            ],
+            namespacesGone: [NAMESPACE],
+            destroy: () => pulumi.destroy(stack),
+        });
         assert.deepEqual(await pulumi.resourceUrns(stack), []);
     });
 });
