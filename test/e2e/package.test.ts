@@ -9,6 +9,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { recordFigure } from "../../e2e/figures";
+import { Cluster, restoreNodes, setNodeAllocatable } from "../../e2e/cluster";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { previewed, PulumiCli, StackRef } from "../../e2e/pulumi";
@@ -39,6 +40,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
     let kube: Kube;
     let pulumi: PulumiCli;
     let kubectl: string;
+    let cluster: Cluster;
     let stack: StackRef;
 
     const setConfig = async (key: string, value?: number) => {
@@ -53,6 +55,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
 
     before(async function () {
         const env = requireE2e(this);
+        cluster = env.cluster;
         kube = env.cluster.kube;
         pulumi = env.pulumi;
         kubectl = env.toolchain.bin("kubectl");
@@ -127,15 +130,78 @@ describe("the packed package in a consumer project, on a real control plane", fu
         await waitEndpointsMatchPods(kube, NAMESPACE, NAME);
     });
 
-    it("spreads the replicas over zones with the hard constraint the scheduler enforces", async function () {
+    it("spreads hard over zones: with room left only in a zone that holds a replica, a replacement stays Pending on the topology spread, then lands in an empty zone once one has room", async function () {
+        // Soft spread (ScheduleAnyway) would put the replacement beside the surviving replica,
+        // on the only node with room; hard spread (DoNotSchedule, maxSkew 1) must refuse it.
+        // The other zones are made full, not tainted or cordoned: with nodeTaintsPolicy Honor a
+        // tainted node leaves the skew count, and hard and soft would agree again.
         const w = await workload(kube, NAMESPACE, NAME);
+        assert.equal(w.readyPods.length, MIN);
         const zones = await podZones(kube, w.readyPods);
-        assert.ok(new Set(zones).size >= 2, `replicas in one zone: ${zones.join(", ")}`);
-        const spread = w.deployment.spec.template.spec.topologySpreadConstraints.find(
+        assert.equal(new Set(zones).size, MIN, `replicas share a zone: ${zones.join(", ")}`);
+        const [keeper, victim] = w.readyPods.map((p) => p.metadata.name as string);
+        const keptZone = zones[0];
+        const request = w.deployment.spec.template.spec.containers[0].resources.requests.cpu;
+        assert.equal(request, "100m");
+        const full = cluster.nodes.filter((n) => n.zone !== keptZone);
+        assert.ok(full.length >= 2, "a zone with a replica and an empty zone to fill");
+        let outcome: { pod: KubeObject; scheduled: boolean };
+        try {
+            for (const n of full) await setNodeAllocatable(kube, n.name, { cpu: "10m" });
+            // Let the scheduler's informer see the nodes' new allocatable before the pod goes.
+            await new Promise((r) => setTimeout(r, 1000));
+            await kube.run(["delete", "pod", victim, "-n", NAMESPACE, "--wait=false"]);
+            outcome = await waitFor(
+                `the scheduler's verdict on ${victim}'s replacement`,
+                async () => {
+                    const pod = (await kube.pods(NAMESPACE, selectorOf(w.deployment))).find(
+                        (p) =>
+                            !p.metadata.deletionTimestamp &&
+                            ![keeper, victim].includes(p.metadata.name),
+                    );
+                    if (pod?.spec.nodeName) return { pod, scheduled: true };
+                    const c = (pod?.status?.conditions ?? []).find(
+                        (x: KubeObject) => x.type === "PodScheduled",
+                    );
+                    return pod && c?.status === "False" && c.reason === "Unschedulable"
+                        ? { pod, scheduled: false }
+                        : undefined;
+                },
+                { timeoutMs: 30_000 },
+            );
+            const { pod, scheduled } = outcome;
+            const placed = scheduled ? (await podZones(kube, [pod]))[0] : "none";
+            assert.ok(
+                !scheduled,
+                `the replacement was scheduled on ${pod.spec.nodeName} in ${placed}`,
+            );
+            const message = (pod.status.conditions as KubeObject[]).find(
+                (x) => x.type === "PodScheduled",
+            )!.message as string;
+            // e.g. "0/3 nodes are available: 1 node(s) didn't match pod topology spread
+            // constraints, 2 Insufficient cpu."
+            assert.match(message, /1 node\(s\) didn't match pod topology spread constraints/);
+            assert.match(message, new RegExp(`${full.length} Insufficient cpu`));
+        } finally {
+            await restoreNodes(kube, cluster.nodes);
+        }
+        const healed = await waitRolledOut(kube, NAMESPACE, NAME, MIN, 60_000);
+        const replacement = healed.readyPods.find(
+            (p) => p.metadata.name === outcome.pod.metadata.name,
+        );
+        assert.ok(replacement, `the Pending pod is not among the ready ones once nodes have room`);
+        const after = await podZones(kube, healed.readyPods);
+        assert.equal(new Set(after).size, MIN, `replicas share a zone: ${after.join(", ")}`);
+        assert.notEqual((await podZones(kube, [replacement]))[0], keptZone);
+    });
+
+    it("has its hard zone spread stored with nodeTaintsPolicy Honor (the API server kept the field)", async function () {
+        const spread = (await deployment()).spec.template.spec.topologySpreadConstraints.find(
             (c: KubeObject) => c.topologyKey === "topology.kubernetes.io/zone",
         );
         assert.equal(spread.whenUnsatisfiable, "DoNotSchedule");
-        assert.equal(spread.nodeTaintsPolicy, "Honor", "the API server kept nodeTaintsPolicy");
+        assert.equal(spread.maxSkew, 1);
+        assert.equal(spread.nodeTaintsPolicy, "Honor");
     });
 
     it("has its Ingress accepted by the API server, routing the host to the Service's port", async function () {
