@@ -34,6 +34,7 @@ const MIN = 2;
 const MAX = 4;
 const FIXED = 3;
 const API_TOKEN = "e2e-token-4f1d9c";
+const ROTATED_TOKEN = "e2e-token-rotated-7b3e05";
 
 describe("the packed package in a consumer project, on a real control plane", function () {
     this.timeout(900_000);
@@ -47,6 +48,17 @@ describe("the packed package in a consumer project, on a real control plane", fu
         await pulumi.run(stack.cwd, [
             "config",
             ...(value === undefined ? ["rm", key] : ["set", key, String(value)]),
+            "--stack",
+            stack.stack,
+        ]);
+    };
+    const setSecret = async (value: string) => {
+        await pulumi.run(stack.cwd, [
+            "config",
+            "set",
+            "--secret",
+            "apiToken",
+            value,
             "--stack",
             stack.stack,
         ]);
@@ -68,15 +80,7 @@ describe("the packed package in a consumer project, on a real control plane", fu
         stack = { cwd: dir, stack: "e2e" };
         await pulumi.init(stack);
         await pulumi.run(dir, ["config", "set", "namespace", NAMESPACE, "--stack", stack.stack]);
-        await pulumi.run(dir, [
-            "config",
-            "set",
-            "--secret",
-            "apiToken",
-            API_TOKEN,
-            "--stack",
-            stack.stack,
-        ]);
+        await setSecret(API_TOKEN);
         const start = performance.now();
         // Through a preview, as a user's first `up` goes: the Namespace and the Secret don't exist yet.
         const up = await pulumi.up(stack, { preview: true });
@@ -118,6 +122,73 @@ describe("the packed package in a consumer project, on a real control plane", fu
         assert.deepEqual(
             env.find((e) => e.name === "LOG_LEVEL"),
             { name: "LOG_LEVEL", value: "info" },
+        );
+    });
+
+    it("rotates a secret env value: pulumi up rolls new pods that reference a Secret holding the new value, no Secret keeps the old one, and the state holds it only encrypted", async function () {
+        const b64 = (v: string) => Buffer.from(v).toString("base64");
+        const selector = selectorOf(await deployment());
+        const oldPods = new Set(
+            (await workload(kube, NAMESPACE, NAME)).readyPods.map((p) => p.metadata.name),
+        );
+        const oldHashes = new Set(
+            (await kube.pods(NAMESPACE, selector)).map(
+                (p) => p.metadata.labels["pod-template-hash"],
+            ),
+        );
+        await setSecret(ROTATED_TOKEN);
+        await pulumi.up(stack);
+
+        // The pods rolled: every ready pod is new, from a pod template the old pods didn't have.
+        const rolled = await waitRolledOut(kube, NAMESPACE, NAME, MIN);
+        for (const p of rolled.readyPods) {
+            assert.ok(!oldPods.has(p.metadata.name), `${p.metadata.name} did not roll`);
+            assert.ok(
+                !oldHashes.has(p.metadata.labels["pod-template-hash"]),
+                `${p.metadata.name} has the old pod template`,
+            );
+            // What each running pod reads: its own env's reference, resolved through the API.
+            const ref = (p.spec.containers[0].env as KubeObject[]).find(
+                (e) => e.name === "API_TOKEN",
+            )?.valueFrom?.secretKeyRef;
+            assert.ok(ref, `${p.metadata.name}: API_TOKEN is not a secretKeyRef`);
+            const secret = await kube.get("secret", ref.name, NAMESPACE);
+            assert.equal(Buffer.from(secret.data[ref.key], "base64").toString(), ROTATED_TOKEN);
+        }
+        const secrets: KubeObject[] = await kube.get("secret", undefined, NAMESPACE);
+        const holdingOld = secrets.filter((x) =>
+            Object.values((x.data ?? {}) as Record<string, string>).includes(b64(API_TOKEN)),
+        );
+        assert.deepEqual(
+            holdingOld.map((x) => x.metadata.name),
+            [],
+            "a Secret still holds the old value",
+        );
+
+        // The state: no value in plaintext or base64, yet the new one is there, encrypted.
+        const exported = (await pulumi.run(stack.cwd, ["stack", "export", "--stack", stack.stack]))
+            .stdout;
+        for (const [what, text] of [
+            ["the old value", API_TOKEN],
+            ["the old value's base64", b64(API_TOKEN)],
+            ["the new value", ROTATED_TOKEN],
+            ["the new value's base64", b64(ROTATED_TOKEN)],
+        ]) {
+            assert.ok(!exported.includes(text), `pulumi stack export shows ${what}`);
+        }
+        const shown = (
+            await pulumi.run(stack.cwd, [
+                "stack",
+                "export",
+                "--show-secrets",
+                "--stack",
+                stack.stack,
+            ])
+        ).stdout;
+        // The Secret's data is base64 (as the API takes it), so that is the form the state holds.
+        assert.ok(
+            shown.includes(ROTATED_TOKEN) || shown.includes(b64(ROTATED_TOKEN)),
+            "pulumi stack export --show-secrets lacks the new value",
         );
     });
 
