@@ -191,10 +191,14 @@ export class PulumiCli {
     }
 }
 
-/** The "Resources:" summary of an up/preview/destroy: counts per operation, e.g. `{ created: 22 }`. */
+/**
+ * The "Resources:" summary of an up/preview/destroy: counts per operation, e.g.
+ * `{ created: 22 }`. An `up` that previewed prints two; this reads the last, the update's.
+ */
 export function summary(output: string): Record<string, number> {
     const counts: Record<string, number> = {};
-    const block = output.split(/^Resources:\s*$/m)[1] ?? "";
+    const blocks = output.split(/^Resources:\s*$/m);
+    const block = blocks.length > 1 ? blocks[blocks.length - 1] : "";
     for (const m of block.matchAll(/^\s+(?:[+~\-±]+\s+)?(\d+) (?:to )?(\w[\w ]*?)\s*$/gm)) {
         counts[m[2].trim()] = Number(m[1]);
     }
