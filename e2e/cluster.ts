@@ -189,9 +189,12 @@ export function nodeObjects(nodes: NodeShape[]): KubeObject[] {
     }));
 }
 
-async function addNodes(kube: Kube, nodes: NodeShape[]): Promise<void> {
-    await kube.apply(nodeObjects(nodes));
-    // The API server drops status on create; set it through the status subresource.
+/**
+ * Sets the nodes' status (capacity, allocatable, addresses) to what
+ * {@link nodeObjects} gives them, through the status subresource; KWOK's
+ * heartbeat keeps it. It restores nodes after {@link setNodeAllocatable}.
+ */
+export async function restoreNodes(kube: Kube, nodes: NodeShape[]): Promise<void> {
     for (const node of nodeObjects(nodes)) {
         await kube.run([
             "patch",
@@ -203,6 +206,33 @@ async function addNodes(kube: Kube, nodes: NodeShape[]): Promise<void> {
             JSON.stringify({ status: node.status }),
         ]);
     }
+}
+
+/**
+ * Overrides what a node offers the scheduler (`status.allocatable`), say a
+ * CPU below one pod's request to make the node full. The pods already there
+ * keep running: KWOK's kubelet doesn't re-admit them. Undo with {@link restoreNodes}.
+ */
+export async function setNodeAllocatable(
+    kube: Kube,
+    node: string,
+    allocatable: Record<string, string>,
+): Promise<void> {
+    await kube.run([
+        "patch",
+        "node",
+        node,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        JSON.stringify({ status: { allocatable } }),
+    ]);
+}
+
+async function addNodes(kube: Kube, nodes: NodeShape[]): Promise<void> {
+    await kube.apply(nodeObjects(nodes));
+    // The API server drops status on create; set it through the status subresource.
+    await restoreNodes(kube, nodes);
     await waitFor(
         `${nodes.length} Ready nodes`,
         async () => {

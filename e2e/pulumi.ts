@@ -13,6 +13,14 @@ export interface StackRef {
     configFile?: string;
 }
 
+/** Options for {@link PulumiCli.up}. */
+export interface UpOptions {
+    /** Run the preview first, as `pulumi up` does for a user. @default false (`--skip-preview`) */
+    preview?: boolean;
+    /** Resolve with a non-zero exit code instead of throwing. @default false */
+    allowFailure?: boolean;
+}
+
 /**
  * The Pulumi CLI built by the toolchain, isolated from the user's own setup:
  * its own PULUMI_HOME, a file state backend, no update checks and no plugin
@@ -124,11 +132,16 @@ export class PulumiCli {
         fs.writeFileSync(s.configFile!, YAML.stringify({ ...current, config }));
     }
 
-    up(s: StackRef, allowFailure = false): Promise<Completed> {
+    /**
+     * `pulumi up --yes`. It skips the preview unless `preview` is set: a suite's
+     * first `up` previews, as a user's does, since only a preview meets the
+     * unknowns of objects that don't exist yet (a new Secret's UID, say).
+     */
+    up(s: StackRef, opts: UpOptions = {}): Promise<Completed> {
         return this.run(
             s.cwd,
-            ["up", "--yes", "--skip-preview", ...this.stackArgs(s)],
-            allowFailure,
+            ["up", "--yes", ...(opts.preview ? [] : ["--skip-preview"]), ...this.stackArgs(s)],
+            opts.allowFailure ?? false,
         );
     }
 
@@ -178,12 +191,21 @@ export class PulumiCli {
     }
 }
 
-/** The "Resources:" summary of an up/preview/destroy: counts per operation, e.g. `{ created: 22 }`. */
+/**
+ * The "Resources:" summary of an up/preview/destroy: counts per operation, e.g.
+ * `{ created: 22 }`. An `up` that previewed prints two; this reads the last, the update's.
+ */
 export function summary(output: string): Record<string, number> {
     const counts: Record<string, number> = {};
-    const block = output.split(/^Resources:\s*$/m)[1] ?? "";
+    const blocks = output.split(/^Resources:\s*$/m);
+    const block = blocks.length > 1 ? blocks[blocks.length - 1] : "";
     for (const m of block.matchAll(/^\s+(?:[+~\-±]+\s+)?(\d+) (?:to )?(\w[\w ]*?)\s*$/gm)) {
         counts[m[2].trim()] = Number(m[1]);
     }
     return counts;
+}
+
+/** Whether an `up`'s output shows that it previewed before it updated. */
+export function previewed(output: string): boolean {
+    return /^Previewing update \(/m.test(output) && /^Updating \(/m.test(output);
 }

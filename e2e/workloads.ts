@@ -160,6 +160,8 @@ export interface ReadyWatch {
     max: number;
     /** How many pod events the watch saw. */
     events: number;
+    /** The pods an event showed ready that were not ready when the watch started. */
+    becameReady: Set<string>;
 }
 
 /**
@@ -178,7 +180,8 @@ export async function watchReadyPods(
         state.set(p.metadata.name, isReady(p));
     }
     const count = () => [...state.values()].filter((r) => r).length;
-    const seen: ReadyWatch = { min: count(), max: count(), events: 0 };
+    const seen: ReadyWatch = { min: count(), max: count(), events: 0, becameReady: new Set() };
+    const readyAtStart = new Set([...state].filter(([, ready]) => ready).map(([name]) => name));
     const child = spawn(
         kubectl,
         [
@@ -204,6 +207,9 @@ export async function watchReadyPods(
             if (!matches(pod.metadata.labels ?? {}, selector)) continue;
             if (event.type === "DELETED") state.delete(pod.metadata.name);
             else state.set(pod.metadata.name, isReady(pod));
+            if (isReady(pod) && event.type !== "DELETED" && !readyAtStart.has(pod.metadata.name)) {
+                seen.becameReady.add(pod.metadata.name);
+            }
             seen.events++;
             seen.min = Math.min(seen.min, count());
             seen.max = Math.max(seen.max, count());

@@ -15,7 +15,8 @@ import { buildPluginDir } from "../../packaging/plugin";
 import { SDK_LANGUAGES, SDK_ROOT, staleSdkFiles } from "../../packaging/sdk";
 import { containerEnvironment } from "../../e2e/environment";
 import { Kube, KubeObject } from "../../e2e/kube";
-import { PulumiCli, StackRef } from "../../e2e/pulumi";
+import { previewed, PulumiCli, StackRef } from "../../e2e/pulumi";
+import { destroyWithoutTrace } from "../../e2e/traces";
 import { waitEndpointsMatchPods, workload } from "../../e2e/workloads";
 import { requireE2e } from "./fixture";
 
@@ -26,11 +27,27 @@ const MAX = 4;
 const API_TOKEN = "e2e-api-token-8c2a";
 const DB_PASSWORD = "e2e-db-password-41fe";
 
+/** The kinds of what a ScalableService with an HPA and no env Secret, config or Ingress makes. */
+const BASE_KINDS = [
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "NetworkPolicy",
+    "Pod",
+    "PodDisruptionBudget",
+    "ReplicaSet",
+    "Service",
+    "ServiceAccount",
+];
+
 /** One consumer: an example program and how to run it here. */
 interface Consumer {
     language: string;
     example: string;
     namespace: string;
+    /** Whether the program creates its namespace (then destroy must remove it). */
+    createsNamespace: boolean;
+    /** The kinds of the objects the component makes for this program (found by its labels). */
+    kinds: string[];
     /** Prepares the environment and returns the CLI to run the program with. */
     prepare(cli: PulumiCli, stack: StackRef, kube: Kube, venvBin: string): Promise<PulumiCli>;
     /**
@@ -46,6 +63,9 @@ const consumers: Consumer[] = [
         example: "yaml",
         // The program creates its namespace and passes its name, an output, to the component.
         namespace: "podinfo-yaml",
+        createsNamespace: true,
+        // The secret env value: the auto-named Secret <name>-env-<suffix>.
+        kinds: [...BASE_KINDS, "Secret"],
         outputsInEnv: true,
         prepare: async (cli, stack) => {
             await setConfig(cli, stack, "namespace", "podinfo-yaml");
@@ -57,6 +77,8 @@ const consumers: Consumer[] = [
         language: "Python",
         example: "python",
         namespace: "podinfo-python",
+        createsNamespace: false,
+        kinds: [...BASE_KINDS, "Secret"],
         outputsInEnv: true,
         prepare: async (cli, stack, kube, venv) => {
             // As a user would: pip install the generated SDK into the program's venv
@@ -87,6 +109,8 @@ const consumers: Consumer[] = [
         language: "Go",
         example: "go",
         namespace: "podinfo-go",
+        createsNamespace: false,
+        kinds: BASE_KINDS,
         outputsInEnv: false,
         // The Go host builds the program with the go on PATH, against ../../sdk (a replace directive).
         prepare: async (cli, stack, kube) => {
@@ -163,7 +187,9 @@ describe("the component package from other languages, on a real control plane", 
                 await base.init(stack);
                 const venvBin = path.join(requireE2e(this).toolchain.bin("python-venv"), "bin");
                 cli = await consumer.prepare(base, stack, kube, venvBin);
-                await cli.up(stack);
+                // Through a preview, as a user's first `up` goes, in each language's host.
+                const up = await cli.up(stack, { preview: true });
+                assert.ok(previewed(up.stdout), "the first up ran no preview");
             });
 
             after(async function () {
@@ -256,24 +282,20 @@ describe("the component package from other languages, on a real control plane", 
                 }
             });
 
-            it("is destroyed without a trace", async function () {
-                await cli.destroy(stack);
-                assert.deepEqual(await cli.resourceUrns(stack), []);
-                for (const kind of [
-                    "deployment",
-                    "service",
-                    "hpa",
-                    "serviceaccount",
-                    "networkpolicy",
-                    "pdb",
-                ]) {
-                    assert.equal(
-                        await kube.find(kind, NAME, consumer.namespace),
-                        undefined,
-                        `${kind} ${NAME} is left`,
-                    );
-                }
-            });
+            it(
+                consumer.createsNamespace
+                    ? "is destroyed without a trace: no object labelled as the service's in any namespace, the namespace it created gone, the state empty"
+                    : "is destroyed without a trace: no object labelled as the service's in any namespace, the state empty",
+                async function () {
+                    await destroyWithoutTrace(kube, {
+                        serviceNames: [NAME],
+                        kinds: consumer.kinds,
+                        namespacesGone: consumer.createsNamespace ? [consumer.namespace] : [],
+                        destroy: () => cli.destroy(stack),
+                    });
+                    assert.deepEqual(await cli.resourceUrns(stack), []);
+                },
+            );
         });
     }
 });

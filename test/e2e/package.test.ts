@@ -9,9 +9,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { recordFigure } from "../../e2e/figures";
+import { Cluster, restoreNodes, setNodeAllocatable } from "../../e2e/cluster";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
-import { PulumiCli, StackRef } from "../../e2e/pulumi";
+import { previewed, PulumiCli, StackRef } from "../../e2e/pulumi";
+import { destroyWithoutTrace } from "../../e2e/traces";
 import {
     annotateReadyPods,
     evictPod,
@@ -32,12 +34,14 @@ const MIN = 2;
 const MAX = 4;
 const FIXED = 3;
 const API_TOKEN = "e2e-token-4f1d9c";
+const ROTATED_TOKEN = "e2e-token-rotated-7b3e05";
 
 describe("the packed package in a consumer project, on a real control plane", function () {
     this.timeout(900_000);
     let kube: Kube;
     let pulumi: PulumiCli;
     let kubectl: string;
+    let cluster: Cluster;
     let stack: StackRef;
 
     const setConfig = async (key: string, value?: number) => {
@@ -48,10 +52,22 @@ describe("the packed package in a consumer project, on a real control plane", fu
             stack.stack,
         ]);
     };
+    const setSecret = async (value: string) => {
+        await pulumi.run(stack.cwd, [
+            "config",
+            "set",
+            "--secret",
+            "apiToken",
+            value,
+            "--stack",
+            stack.stack,
+        ]);
+    };
     const deployment = (): Promise<KubeObject> => kube.get("deployment", NAME, NAMESPACE);
 
     before(async function () {
         const env = requireE2e(this);
+        cluster = env.cluster;
         kube = env.cluster.kube;
         pulumi = env.pulumi;
         kubectl = env.toolchain.bin("kubectl");
@@ -64,18 +80,15 @@ describe("the packed package in a consumer project, on a real control plane", fu
         stack = { cwd: dir, stack: "e2e" };
         await pulumi.init(stack);
         await pulumi.run(dir, ["config", "set", "namespace", NAMESPACE, "--stack", stack.stack]);
-        await pulumi.run(dir, [
-            "config",
-            "set",
-            "--secret",
-            "apiToken",
-            API_TOKEN,
-            "--stack",
-            stack.stack,
-        ]);
+        await setSecret(API_TOKEN);
         const start = performance.now();
-        await pulumi.up(stack);
-        recordFigure("pulumi up, consumer project (one ScalableService)", secondsSince(start));
+        // Through a preview, as a user's first `up` goes: the Namespace and the Secret don't exist yet.
+        const up = await pulumi.up(stack, { preview: true });
+        recordFigure(
+            "pulumi up, consumer project (one ScalableService, with its preview)",
+            secondsSince(start),
+        );
+        assert.ok(previewed(up.stdout), "the first up ran no preview");
     });
 
     after(async function () {
@@ -112,6 +125,73 @@ describe("the packed package in a consumer project, on a real control plane", fu
         );
     });
 
+    it("rotates a secret env value: pulumi up rolls new pods that reference a Secret holding the new value, no Secret keeps the old one, and the state holds it only encrypted", async function () {
+        const b64 = (v: string) => Buffer.from(v).toString("base64");
+        const selector = selectorOf(await deployment());
+        const oldPods = new Set(
+            (await workload(kube, NAMESPACE, NAME)).readyPods.map((p) => p.metadata.name),
+        );
+        const oldHashes = new Set(
+            (await kube.pods(NAMESPACE, selector)).map(
+                (p) => p.metadata.labels["pod-template-hash"],
+            ),
+        );
+        await setSecret(ROTATED_TOKEN);
+        await pulumi.up(stack);
+
+        // The pods rolled: every ready pod is new, from a pod template the old pods didn't have.
+        const rolled = await waitRolledOut(kube, NAMESPACE, NAME, MIN);
+        for (const p of rolled.readyPods) {
+            assert.ok(!oldPods.has(p.metadata.name), `${p.metadata.name} did not roll`);
+            assert.ok(
+                !oldHashes.has(p.metadata.labels["pod-template-hash"]),
+                `${p.metadata.name} has the old pod template`,
+            );
+            // What each running pod reads: its own env's reference, resolved through the API.
+            const ref = (p.spec.containers[0].env as KubeObject[]).find(
+                (e) => e.name === "API_TOKEN",
+            )?.valueFrom?.secretKeyRef;
+            assert.ok(ref, `${p.metadata.name}: API_TOKEN is not a secretKeyRef`);
+            const secret = await kube.get("secret", ref.name, NAMESPACE);
+            assert.equal(Buffer.from(secret.data[ref.key], "base64").toString(), ROTATED_TOKEN);
+        }
+        const secrets: KubeObject[] = await kube.get("secret", undefined, NAMESPACE);
+        const holdingOld = secrets.filter((x) =>
+            Object.values((x.data ?? {}) as Record<string, string>).includes(b64(API_TOKEN)),
+        );
+        assert.deepEqual(
+            holdingOld.map((x) => x.metadata.name),
+            [],
+            "a Secret still holds the old value",
+        );
+
+        // The state: no value in plaintext or base64, yet the new one is there, encrypted.
+        const exported = (await pulumi.run(stack.cwd, ["stack", "export", "--stack", stack.stack]))
+            .stdout;
+        for (const [what, text] of [
+            ["the old value", API_TOKEN],
+            ["the old value's base64", b64(API_TOKEN)],
+            ["the new value", ROTATED_TOKEN],
+            ["the new value's base64", b64(ROTATED_TOKEN)],
+        ]) {
+            assert.ok(!exported.includes(text), `pulumi stack export shows ${what}`);
+        }
+        const shown = (
+            await pulumi.run(stack.cwd, [
+                "stack",
+                "export",
+                "--show-secrets",
+                "--stack",
+                stack.stack,
+            ])
+        ).stdout;
+        // The Secret's data is base64 (as the API takes it), so that is the form the state holds.
+        assert.ok(
+            shown.includes(ROTATED_TOKEN) || shown.includes(b64(ROTATED_TOKEN)),
+            "pulumi stack export --show-secrets lacks the new value",
+        );
+    });
+
     it("puts podLabels and podAnnotations on the pods, while the Service still selects them", async function () {
         const w = await workload(kube, NAMESPACE, NAME);
         for (const p of w.readyPods) {
@@ -121,15 +201,78 @@ describe("the packed package in a consumer project, on a real control plane", fu
         await waitEndpointsMatchPods(kube, NAMESPACE, NAME);
     });
 
-    it("spreads the replicas over zones with the hard constraint the scheduler enforces", async function () {
+    it("spreads hard over zones: with room left only in a zone that holds a replica, a replacement stays Pending on the topology spread, then lands in an empty zone once one has room", async function () {
+        // Soft spread (ScheduleAnyway) would put the replacement beside the surviving replica,
+        // on the only node with room; hard spread (DoNotSchedule, maxSkew 1) must refuse it.
+        // The other zones are made full, not tainted or cordoned: with nodeTaintsPolicy Honor a
+        // tainted node leaves the skew count, and hard and soft would agree again.
         const w = await workload(kube, NAMESPACE, NAME);
+        assert.equal(w.readyPods.length, MIN);
         const zones = await podZones(kube, w.readyPods);
-        assert.ok(new Set(zones).size >= 2, `replicas in one zone: ${zones.join(", ")}`);
-        const spread = w.deployment.spec.template.spec.topologySpreadConstraints.find(
+        assert.equal(new Set(zones).size, MIN, `replicas share a zone: ${zones.join(", ")}`);
+        const [keeper, victim] = w.readyPods.map((p) => p.metadata.name as string);
+        const keptZone = zones[0];
+        const request = w.deployment.spec.template.spec.containers[0].resources.requests.cpu;
+        assert.equal(request, "100m");
+        const full = cluster.nodes.filter((n) => n.zone !== keptZone);
+        assert.ok(full.length >= 2, "a zone with a replica and an empty zone to fill");
+        let outcome: { pod: KubeObject; scheduled: boolean };
+        try {
+            for (const n of full) await setNodeAllocatable(kube, n.name, { cpu: "10m" });
+            // Let the scheduler's informer see the nodes' new allocatable before the pod goes.
+            await new Promise((r) => setTimeout(r, 1000));
+            await kube.run(["delete", "pod", victim, "-n", NAMESPACE, "--wait=false"]);
+            outcome = await waitFor(
+                `the scheduler's verdict on ${victim}'s replacement`,
+                async () => {
+                    const pod = (await kube.pods(NAMESPACE, selectorOf(w.deployment))).find(
+                        (p) =>
+                            !p.metadata.deletionTimestamp &&
+                            ![keeper, victim].includes(p.metadata.name),
+                    );
+                    if (pod?.spec.nodeName) return { pod, scheduled: true };
+                    const c = (pod?.status?.conditions ?? []).find(
+                        (x: KubeObject) => x.type === "PodScheduled",
+                    );
+                    return pod && c?.status === "False" && c.reason === "Unschedulable"
+                        ? { pod, scheduled: false }
+                        : undefined;
+                },
+                { timeoutMs: 30_000 },
+            );
+            const { pod, scheduled } = outcome;
+            const placed = scheduled ? (await podZones(kube, [pod]))[0] : "none";
+            assert.ok(
+                !scheduled,
+                `the replacement was scheduled on ${pod.spec.nodeName} in ${placed}`,
+            );
+            const message = (pod.status.conditions as KubeObject[]).find(
+                (x) => x.type === "PodScheduled",
+            )!.message as string;
+            // e.g. "0/3 nodes are available: 1 node(s) didn't match pod topology spread
+            // constraints, 2 Insufficient cpu."
+            assert.match(message, /1 node\(s\) didn't match pod topology spread constraints/);
+            assert.match(message, new RegExp(`${full.length} Insufficient cpu`));
+        } finally {
+            await restoreNodes(kube, cluster.nodes);
+        }
+        const healed = await waitRolledOut(kube, NAMESPACE, NAME, MIN, 60_000);
+        const replacement = healed.readyPods.find(
+            (p) => p.metadata.name === outcome.pod.metadata.name,
+        );
+        assert.ok(replacement, `the Pending pod is not among the ready ones once nodes have room`);
+        const after = await podZones(kube, healed.readyPods);
+        assert.equal(new Set(after).size, MIN, `replicas share a zone: ${after.join(", ")}`);
+        assert.notEqual((await podZones(kube, [replacement]))[0], keptZone);
+    });
+
+    it("has its hard zone spread stored with nodeTaintsPolicy Honor (the API server kept the field)", async function () {
+        const spread = (await deployment()).spec.template.spec.topologySpreadConstraints.find(
             (c: KubeObject) => c.topologyKey === "topology.kubernetes.io/zone",
         );
         assert.equal(spread.whenUnsatisfiable, "DoNotSchedule");
-        assert.equal(spread.nodeTaintsPolicy, "Honor", "the API server kept nodeTaintsPolicy");
+        assert.equal(spread.maxSkew, 1);
+        assert.equal(spread.nodeTaintsPolicy, "Honor");
     });
 
     it("has its Ingress accepted by the API server, routing the host to the Service's port", async function () {
@@ -296,11 +439,24 @@ describe("the packed package in a consumer project, on a real control plane", fu
         await waitRolledOut(kube, NAMESPACE, NAME, MIN);
     });
 
-    it("is destroyed without a trace", async function () {
-        await pulumi.destroy(stack);
-        await waitFor("the namespace to be deleted", async () =>
-            (await kube.find("namespace", NAMESPACE)) === undefined ? true : undefined,
-        );
+    it("is destroyed without a trace: no object labelled as the service's in any namespace, its namespace gone, the state empty", async function () {
+        await destroyWithoutTrace(kube, {
+            serviceNames: [NAME],
+            kinds: [
+                "Deployment",
+                "HorizontalPodAutoscaler",
+                "Ingress",
+                "NetworkPolicy",
+                "Pod",
+                "PodDisruptionBudget",
+                "ReplicaSet",
+                "Secret",
+                "Service",
+                "ServiceAccount",
+            ],
+            namespacesGone: [NAMESPACE],
+            destroy: () => pulumi.destroy(stack),
+        });
         assert.deepEqual(await pulumi.resourceUrns(stack), []);
     });
 });

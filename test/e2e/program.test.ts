@@ -10,9 +10,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { recordFigure } from "../../e2e/figures";
-import { isReady, Kube, KubeObject } from "../../e2e/kube";
+import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
-import { PulumiCli, StackRef, summary } from "../../e2e/pulumi";
+import { previewed, PulumiCli, StackRef, summary } from "../../e2e/pulumi";
+import { destroyWithoutTrace } from "../../e2e/traces";
 import {
     annotateReadyPods,
     evictPod,
@@ -61,8 +62,10 @@ describe("the program on a real control plane (pulumi up of the local platform)"
         };
         await pulumi.init(stack, E2E_CONFIG);
         const start = performance.now();
-        upOutput = (await pulumi.up(stack)).stdout;
-        recordFigure("pulumi up, program (first)", secondsSince(start));
+        // Through a preview, as a user's first `up` goes: the objects don't exist yet.
+        upOutput = (await pulumi.up(stack, { preview: true })).stdout;
+        recordFigure("pulumi up, program (first, with its preview)", secondsSince(start));
+        assert.ok(previewed(upOutput), "the first up ran no preview");
     });
 
     after(async function () {
@@ -194,40 +197,63 @@ describe("the program on a real control plane (pulumi up of the local platform)"
         recordFigure("self-healing: deleted pod replaced and ready", secondsSince(start));
     });
 
-    it("rolls a config change out without dropping below what the PDB guarantees", async function () {
+    it("rolls a new image out with no loss of capacity: a watch sees ready pods stay between the desired count and one above it, and only new pods of a new ReplicaSet end ready", async function () {
         const d = await kube.get("deployment", "backend-user", NAMESPACE);
         const replicas = d.spec.replicas as number;
         const oldImage = d.spec.template.spec.containers[0].image as string;
         const newImage = "stefanprodan/podinfo:6.7.0";
         assert.notEqual(oldImage, newImage);
+        const oldPods = new Set(
+            (await workload(kube, NAMESPACE, "backend-user")).readyPods.map(
+                (p) => p.metadata.name as string,
+            ),
+        );
         pulumi.setConfig(stack, { ...E2E_CONFIG, "orchestration:backendImage": newImage });
         const stop = await watchReadyPods(kube, kubectl, NAMESPACE, selectorOf(d));
         const start = performance.now();
         await pulumi.up(stack);
         recordFigure("pulumi up, rolling update of two backends", secondsSince(start));
-        const seen = await stop();
         const after = await waitRolledOut(kube, NAMESPACE, "backend-user", replicas);
-        assert.ok(seen.events > 0, "the watch saw no pod events");
-        assert.ok(
-            seen.min >= replicas - 1,
-            `ready pods fell to ${seen.min}; the PDB guarantees ${replicas - 1}`,
-        );
-        assert.ok(
-            seen.min >= replicas,
-            `the surge-only rollout dipped to ${seen.min} ready of ${replicas}`,
-        );
-        for (const p of after.readyPods) {
-            assert.equal(p.spec.containers[0].image, newImage);
-        }
+        const seen = await stop();
+
+        // The rollout completed with new pods only, from a new ReplicaSet; the old one is at zero.
+        assert.equal(after.deployment.spec.replicas, replicas, "the desired count moved");
+        assert.equal(after.readyPods.length, replicas);
         const replicaSets: KubeObject[] = await kube.get("rs", undefined, NAMESPACE);
         const owned = replicaSets.filter(
             (rs) => rs.metadata.ownerReferences?.[0]?.name === "backend-user",
         );
         assert.equal(owned.length, 2, "a new ReplicaSet beside the old one");
-        assert.equal(
-            owned.filter((rs) => rs.spec.replicas > 0).length,
-            1,
-            "the old ReplicaSet scaled to zero",
+        const current = owned.filter((rs) => rs.spec.replicas > 0);
+        assert.equal(current.length, 1, "the old ReplicaSet scaled to zero");
+        const hash = current[0].metadata.labels["pod-template-hash"] as string;
+        assert.equal(current[0].spec.template.spec.containers[0].image, newImage);
+        for (const p of after.readyPods) {
+            assert.ok(!oldPods.has(p.metadata.name), `${p.metadata.name} is an old pod`);
+            assert.equal(p.spec.containers[0].image, newImage);
+            assert.equal(
+                p.metadata.labels["pod-template-hash"],
+                hash,
+                "a pod of the new ReplicaSet",
+            );
+        }
+
+        // The watch spanned the rollout: it saw each pod that ends ready become ready.
+        for (const p of after.readyPods) {
+            assert.ok(
+                seen.becameReady.has(p.metadata.name),
+                `the watch never saw ${p.metadata.name} become ready (${seen.events} events)`,
+            );
+        }
+        // maxUnavailable 0: an old pod goes only once a new one is ready, after every event.
+        assert.ok(
+            seen.min >= replicas,
+            `ready pods fell to ${seen.min} of the desired ${replicas} during the rollout`,
+        );
+        // maxSurge 25% of 2 rounds up to 1: at most one pod above the desired count.
+        assert.ok(
+            seen.max <= replicas + 1,
+            `${seen.max} pods were ready at once; the surge allows ${replicas + 1}`,
         );
     });
 
@@ -331,17 +357,28 @@ describe("the program on a real control plane (pulumi up of the local platform)"
         assert.equal(await kube.find("namespace", "bad-input"), undefined);
     });
 
-    it("destroys everything: the namespace and all it held are gone", async function () {
-        const start = performance.now();
-        await pulumi.destroy(stack);
-        recordFigure("pulumi destroy, program", secondsSince(start));
-        await waitFor("the namespace to be deleted", async () =>
-            (await kube.find("namespace", NAMESPACE)) === undefined ? true : undefined,
-        );
+    it("destroys everything: no object of any app service is left in any namespace right after destroy, the namespace goes, and the state is empty", async function () {
+        await destroyWithoutTrace(kube, {
+            serviceNames: DEPLOYMENTS,
+            // The proxy's nginx config is the only ConfigMap; there is no Secret or Ingress.
+            kinds: [
+                "ConfigMap",
+                "Deployment",
+                "HorizontalPodAutoscaler",
+                "NetworkPolicy",
+                "Pod",
+                "PodDisruptionBudget",
+                "ReplicaSet",
+                "Service",
+                "ServiceAccount",
+            ],
+            namespacesGone: [NAMESPACE],
+            destroy: async () => {
+                const start = performance.now();
+                await pulumi.destroy(stack);
+                recordFigure("pulumi destroy, program", secondsSince(start));
+            },
+        });
         assert.deepEqual(await pulumi.resourceUrns(stack), []);
-        const left = (await kube.get("pods", undefined, NAMESPACE)).filter((p: KubeObject) =>
-            isReady(p),
-        );
-        assert.deepEqual(left, []);
     });
 });
