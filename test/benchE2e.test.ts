@@ -3,7 +3,7 @@ import type { RecordedResource } from "../components/testing";
 import { barePlan, escapeHelm, helmChart, objectKey, urnKey } from "../bench/e2e/artifacts";
 import { caseName, checkBudgets, E2E_BUDGETS, rssPerServiceKb } from "../bench/e2e/budgets";
 import { deployed } from "../bench/e2e/cluster";
-import { formatReport, memoryTable, timesTable } from "../bench/e2e/format";
+import { failureText, formatReport, memoryTable, timesTable } from "../bench/e2e/format";
 import { CaseResult, ratio, summarize } from "../bench/e2e/results";
 
 /** The pure parts of `npm run bench:e2e`: what it deploys, its arithmetic, its budgets, its text. */
@@ -242,12 +242,51 @@ describe("bench:e2e: figures and budgets", function () {
         assert.match(checks[4].actual, /^4\.64 /);
     });
 
-    it("skips the budgets of cases it did not measure", function () {
+    it("fails a budget whose case was not run, saying which case and that --sizes left it out", function () {
         const checks = checkBudgets([app]);
         assert.deepEqual(
             checks.map((c) => c.met),
             [true, true, true, null, null, null],
         );
+        assert.equal(checks[3].actual, "not measured: N=50 was not run (not in --sizes)");
+        assert.equal(checks[4].actual, "not measured: N=1 was not run (not in --sizes)");
+        assert.equal(
+            failureText(checks),
+            [
+                "budget not measured: N=50: (b) pulumi up ÷ (a) kubectl apply + wait (budget <= 3): N=50 was not run (not in --sizes)",
+                `budget not measured: ${checks[4].name} (budget <= 1.5): N=1 was not run (not in --sizes)`,
+                `budget not measured: ${checks[5].name} (budget <= 1.5): N=1 was not run (not in --sizes)`,
+            ].join("\n"),
+        );
+    });
+
+    it("fails a budget whose way or peak RSS was not measured, naming them", function () {
+        const noKubectl = caseOf(caseName(50), 50, { pulumi: 31_000 });
+        const checks = checkBudgets([app, base, small, noKubectl]);
+        assert.equal(checks[3].met, null);
+        assert.equal(
+            checks[3].actual,
+            'not measured: N=50: "(a) kubectl apply + wait" was not measured',
+        );
+        assert.equal(checks[4].met, null);
+        assert.equal(
+            checks[4].actual,
+            `not measured: N=50: the engine's peak RSS was not read for "(b) pulumi up"`,
+        );
+        const noPreview = checkBudgets([caseOf("app", 3, { pulumi: 1 })])[2];
+        assert.deepEqual(
+            [noPreview.met, noPreview.actual],
+            [null, 'not measured: app: "preview, no change" was not measured'],
+        );
+    });
+
+    it("lists a missed budget with its figure, and has nothing to say when all are met", function () {
+        const checks = checkBudgets([app, base, small, large]);
+        assert.equal(
+            failureText(checks),
+            `budget missed: ${checks[3].name} is 3.1 (31.00 s vs 10.00 s), budget <= 3`,
+        );
+        assert.equal(failureText(checks.filter((c) => c.met === true)), undefined);
     });
 
     it("misses the preview budget above 2 s", function () {
@@ -279,7 +318,7 @@ describe("bench:e2e: the report", function () {
         assert.match(memoryTable([n10]).split("\n")[1], /^N=10\s+105 MB\s+210 MB\s+—\s+—$/);
     });
 
-    it("warns when the machine was busy, and lists the budgets", function () {
+    it("warns when the machine was busy, and lists the budgets, an unmeasured one as FAIL", function () {
         const info = {
             date: "d",
             cpus: 2,
@@ -293,7 +332,10 @@ describe("bench:e2e: the report", function () {
         assert.match(text, /medians of 5 runs \(the app\) and 3 \(N services\)/);
         assert.match(text, /WARNING: the machine was busy/);
         assert.match(text, /Budgets:\n {2}ok {3}app: \(b\) pulumi up ÷ \(a\)/);
-        assert.match(text, /SKIP N=50/);
+        assert.match(
+            text,
+            /\n {2}FAIL N=50: \(b\) pulumi up ÷ \(a\) kubectl apply \+ wait: not measured: N=50 was not run/,
+        );
     });
 });
 

@@ -1,5 +1,5 @@
 import { BudgetCheck, ms, round } from "../report";
-import { CaseResult, ratio } from "./results";
+import { CaseResult, ratio, Way, WAY_LABELS } from "./results";
 
 /** Issue 12's budgets, checked by `npm run bench:e2e` (never by a timed test). */
 export const E2E_BUDGETS = {
@@ -42,18 +42,54 @@ export function rssPerServiceKb(
     return a !== undefined && b !== undefined && added > 0 ? round((b - a) / added, 0) : undefined;
 }
 
-function ratioCheck(
+/**
+ * Why a figure is missing: the case was not run, or a way was not measured in
+ * it, or (with `rss`) its peak RSS was not read. Undefined when all are there.
+ */
+export function whyNotMeasured(
+    cases: readonly CaseResult[],
     name: string,
-    value: number | undefined,
+    ways: readonly Way[],
+    rss?: "engineRssKb" | "programRssKb",
+): string | undefined {
+    const c = cases.find((x) => x.name === name);
+    if (!c) {
+        return name === "app" ? "the app was not run" : `${name} was not run (not in --sizes)`;
+    }
+    const missing = ways.filter((w) => c.ways[w] === undefined);
+    if (missing.length > 0) {
+        const labels = missing.map((w) => `"${WAY_LABELS[w]}"`).join(" and ");
+        return `${name}: ${labels} ${missing.length > 1 ? "were" : "was"} not measured`;
+    }
+    const unread = rss ? ways.filter((w) => !(c.ways[w]?.[rss] ?? 0)) : [];
+    return unread.length > 0
+        ? `${name}: ${rss === "engineRssKb" ? "the engine's" : "the program's"} peak RSS was not read for "${unread.map((w) => WAY_LABELS[w]).join('" and "')}"`
+        : undefined;
+}
+
+/** A budget's check when its figure is missing: not met, and why (met: null fails the run). */
+const unmeasured = (name: string, limit: string, why: string): BudgetCheck => ({
+    name,
+    limit,
+    actual: `not measured: ${why}`,
+    met: null,
+});
+
+function ratioCheck(
+    cases: readonly CaseResult[],
+    name: string,
+    at: string,
+    [a, b]: [Way, Way],
     limit: number,
-    what: string,
 ): BudgetCheck {
-    return {
-        name,
-        limit: `<= ${limit}`,
-        actual: value === undefined ? "not measured" : `${value} (${what})`,
-        met: value === undefined ? null : value <= limit,
-    };
+    const c = cases.find((x) => x.name === at);
+    const value = ratio(c, a, b);
+    if (value === undefined || !c) {
+        const why = whyNotMeasured(cases, at, [a, b]) ?? `${WAY_LABELS[b]} took 0 ms`;
+        return unmeasured(name, `<= ${limit}`, why);
+    }
+    const what = `${ms(c.ways[a]!.medianMs)} vs ${ms(c.ways[b]!.medianMs)}`;
+    return { name, limit: `<= ${limit}`, actual: `${value} (${what})`, met: value <= limit };
 }
 
 function memoryCheck(
@@ -61,60 +97,71 @@ function memoryCheck(
     process: "engineRssKb" | "programRssKb",
 ): BudgetCheck {
     const b = E2E_BUDGETS;
-    const find = (n: number) => cases.find((c) => c.name === caseName(n));
-    const [base, small, large] = [find(b.baseN), find(b.smallN), find(b.largeN)];
-    const perService = (c: CaseResult | undefined) =>
-        base && c ? rssPerServiceKb(base, c, process) : undefined;
-    const [atSmall, atLarge] = [perService(small), perService(large)];
-    const growth =
-        atSmall !== undefined && atLarge !== undefined && atSmall > 0
-            ? round(atLarge / atSmall, 2)
-            : undefined;
-    const mbOf = (kb: number) => `${round((kb * 1024) / 1e6, 2)} MB`;
     const who = process === "engineRssKb" ? "engine" : "program (Node.js)";
+    const name = `memory flat per service: ${who} peak RSS per service from N=${b.baseN}, at N=${b.largeN} ÷ at N=${b.smallN}`;
+    const limit = `<= ${b.maxRssPerServiceGrowth}`;
+    const sizes = [b.baseN, b.smallN, b.largeN].map(caseName);
+    const why = sizes.map((n) => whyNotMeasured(cases, n, ["pulumi"], process)).find(Boolean);
+    if (why) {
+        return unmeasured(name, limit, why);
+    }
+    const [base, small, large] = sizes.map((n) => cases.find((c) => c.name === n)!);
+    const atSmall = rssPerServiceKb(base, small, process)!;
+    const atLarge = rssPerServiceKb(base, large, process)!;
+    if (atSmall <= 0) {
+        return unmeasured(name, limit, `N=${b.smallN} added ${atSmall} KiB per service`);
+    }
+    const growth = round(atLarge / atSmall, 2);
+    const mbOf = (kb: number) => `${round((kb * 1024) / 1e6, 2)} MB`;
     return {
-        name: `memory flat per service: ${who} peak RSS per service from N=${b.baseN}, at N=${b.largeN} ÷ at N=${b.smallN}`,
-        limit: `<= ${b.maxRssPerServiceGrowth}`,
-        actual:
-            growth === undefined
-                ? "not measured"
-                : `${growth} (${mbOf(atLarge!)} vs ${mbOf(atSmall!)} per service)`,
-        met: growth === undefined ? null : growth <= b.maxRssPerServiceGrowth,
+        name,
+        limit,
+        actual: `${growth} (${mbOf(atLarge)} vs ${mbOf(atSmall)} per service)`,
+        met: growth <= b.maxRssPerServiceGrowth,
     };
 }
 
-/** Every budget, checked against the cases measured; unmeasured ones are skipped (met: null). */
+/**
+ * Every budget, checked against the cases measured. A budget whose figures
+ * are missing comes out `met: null` with the reason in `actual`, and fails
+ * the run as a miss does (format.ts, `failureText`): a budget not measured
+ * proves nothing.
+ */
 export function checkBudgets(cases: readonly CaseResult[]): BudgetCheck[] {
     const b = E2E_BUDGETS;
     const app = cases.find((c) => c.name === "app");
-    const large = cases.find((c) => c.name === caseName(b.largeN));
-    const figures = (c: CaseResult | undefined, x: "kubectl" | "bare") =>
-        c ? `${ms(c.ways.pulumi?.medianMs ?? 0)} vs ${ms(c.ways[x]?.medianMs ?? 0)}` : "";
     const preview = app?.ways.preview?.medianMs;
+    const previewName = "app: no-change pulumi preview";
+    const previewLimit = `<= ${ms(b.maxNoChangePreviewMs)}`;
     return [
         ratioCheck(
+            cases,
             "app: (b) pulumi up ÷ (a) kubectl apply + wait",
-            ratio(app, "pulumi", "kubectl"),
+            "app",
+            ["pulumi", "kubectl"],
             b.maxUpOverKubectl,
-            figures(app, "kubectl"),
         ),
         ratioCheck(
+            cases,
             "app: (b) pulumi up ÷ (c) bare objects",
-            ratio(app, "pulumi", "bare"),
+            "app",
+            ["pulumi", "bare"],
             b.maxUpOverBare,
-            figures(app, "bare"),
         ),
-        {
-            name: "app: no-change pulumi preview",
-            limit: `<= ${ms(b.maxNoChangePreviewMs)}`,
-            actual: preview === undefined ? "not measured" : ms(preview),
-            met: preview === undefined ? null : preview <= b.maxNoChangePreviewMs,
-        },
+        preview === undefined
+            ? unmeasured(previewName, previewLimit, whyNotMeasured(cases, "app", ["preview"])!)
+            : {
+                  name: previewName,
+                  limit: previewLimit,
+                  actual: ms(preview),
+                  met: preview <= b.maxNoChangePreviewMs,
+              },
         ratioCheck(
+            cases,
             `N=${b.largeN}: (b) pulumi up ÷ (a) kubectl apply + wait`,
-            ratio(large, "pulumi", "kubectl"),
+            caseName(b.largeN),
+            ["pulumi", "kubectl"],
             b.maxUpOverKubectl,
-            figures(large, "kubectl"),
         ),
         memoryCheck(cases, "engineRssKb"),
         memoryCheck(cases, "programRssKb"),

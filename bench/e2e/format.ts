@@ -74,6 +74,17 @@ export function formatReport(
         memoryTable(cases),
         "",
         "Budgets:",
-        formatBudgets(checks).text,
+        formatBudgets(checks, "fail").text,
     ].join("\n");
+}
+
+/** What the run prints when it fails: each budget missed, then each not measured and why. */
+export function failureText(checks: readonly BudgetCheck[]): string | undefined {
+    const { missed } = formatBudgets(checks, "fail");
+    const lines = missed.map((c) =>
+        c.met === null
+            ? `budget not measured: ${c.name} (budget ${c.limit}): ${c.actual.replace(/^not measured: /, "")}`
+            : `budget missed: ${c.name} is ${c.actual}, budget ${c.limit}`,
+    );
+    return lines.length > 0 ? lines.join("\n") : undefined;
 }
