@@ -1,5 +1,6 @@
 import { BudgetCheck, ms, round } from "../report";
 import { CaseResult, ratio, Way, WAY_LABELS } from "./results";
+import { KIND_LABELS, ProcessKind } from "./rss";
 
 /** Issue 12's budgets, checked by `npm run bench:e2e` (never by a timed test). */
 export const E2E_BUDGETS = {
@@ -11,7 +12,8 @@ export const E2E_BUDGETS = {
     maxNoChangePreviewMs: 2000,
     /**
      * "Memory stays flat per service": what each service adds to peak RSS
-     * (engine, and the program's Node.js process) must not grow with N. Each
+     * (of the engine, the program's Node.js process and the provider, each)
+     * must not grow with N. Each
      * size's cost per service is measured from `baseN` (so the fixed cost
      * drops out); at `largeN` it may be at most this factor of that at
      * `smallN`. Linear growth gives 1; a cost per service that grew with N
@@ -29,15 +31,15 @@ export const caseName = (n: number): string => `N=${n}`;
 
 /**
  * Peak RSS added per service between two cases, in KiB: (large − small) ÷
- * (services added), for the engine or the program process.
+ * (services added), for one kind of process in (b).
  */
 export function rssPerServiceKb(
     small: CaseResult,
     large: CaseResult,
-    process: "engineRssKb" | "programRssKb",
+    kind: ProcessKind,
 ): number | undefined {
-    const a = small.ways.pulumi?.[process];
-    const b = large.ways.pulumi?.[process];
+    const a = small.ways.pulumi?.rssKb?.[kind];
+    const b = large.ways.pulumi?.rssKb?.[kind];
     const added = large.services - small.services;
     return a !== undefined && b !== undefined && added > 0 ? round((b - a) / added, 0) : undefined;
 }
@@ -50,7 +52,7 @@ export function whyNotMeasured(
     cases: readonly CaseResult[],
     name: string,
     ways: readonly Way[],
-    rss?: "engineRssKb" | "programRssKb",
+    rss?: ProcessKind,
 ): string | undefined {
     const c = cases.find((x) => x.name === name);
     if (!c) {
@@ -61,9 +63,10 @@ export function whyNotMeasured(
         const labels = missing.map((w) => `"${WAY_LABELS[w]}"`).join(" and ");
         return `${name}: ${labels} ${missing.length > 1 ? "were" : "was"} not measured`;
     }
-    const unread = rss ? ways.filter((w) => !(c.ways[w]?.[rss] ?? 0)) : [];
+    const unread = rss ? ways.filter((w) => !c.ways[w]?.rssKb?.[rss]) : [];
+    const labels = unread.map((w) => `"${WAY_LABELS[w]}"`).join(" and ");
     return unread.length > 0
-        ? `${name}: ${rss === "engineRssKb" ? "the engine's" : "the program's"} peak RSS was not read for "${unread.map((w) => WAY_LABELS[w]).join('" and "')}"`
+        ? `${name}: the peak RSS of the ${KIND_LABELS[rss!]} was not read for ${labels}`
         : undefined;
 }
 
@@ -92,13 +95,9 @@ function ratioCheck(
     return { name, limit: `<= ${limit}`, actual: `${value} (${what})`, met: value <= limit };
 }
 
-function memoryCheck(
-    cases: readonly CaseResult[],
-    process: "engineRssKb" | "programRssKb",
-): BudgetCheck {
+function memoryCheck(cases: readonly CaseResult[], process: ProcessKind): BudgetCheck {
     const b = E2E_BUDGETS;
-    const who = process === "engineRssKb" ? "engine" : "program (Node.js)";
-    const name = `memory flat per service: ${who} peak RSS per service from N=${b.baseN}, at N=${b.largeN} ÷ at N=${b.smallN}`;
+    const name = `memory flat per service: ${KIND_LABELS[process]} peak RSS per service from N=${b.baseN}, at N=${b.largeN} ÷ at N=${b.smallN}`;
     const limit = `<= ${b.maxRssPerServiceGrowth}`;
     const sizes = [b.baseN, b.smallN, b.largeN].map(caseName);
     const why = sizes.map((n) => whyNotMeasured(cases, n, ["pulumi"], process)).find(Boolean);
@@ -163,7 +162,8 @@ export function checkBudgets(cases: readonly CaseResult[]): BudgetCheck[] {
             ["pulumi", "kubectl"],
             b.maxUpOverKubectl,
         ),
-        memoryCheck(cases, "engineRssKb"),
-        memoryCheck(cases, "programRssKb"),
+        memoryCheck(cases, "engine"),
+        memoryCheck(cases, "program"),
+        memoryCheck(cases, "provider"),
     ];
 }

@@ -1,5 +1,6 @@
 import { BudgetCheck, formatBudgets, mb, ms, table } from "../report";
 import { CaseResult, ratio, Way, WAY_LABELS, WAYS } from "./results";
+import { PROCESS_KINDS, ProcessKind } from "./rss";
 
 /** The e2e benchmark's report: pure text from the results. */
 
@@ -38,16 +39,16 @@ export function timesTable(cases: readonly CaseResult[]): string {
     ]);
 }
 
-/** The memory table: peak RSS of the engine and of the program process, (b) and (c). */
+/** The memory table: (b)'s peak RSS per kind of process and all together, and (c)'s together. */
 export function memoryTable(cases: readonly CaseResult[]): string {
+    const b = (c: CaseResult, k: ProcessKind | "total") => rss(c.ways.pulumi?.rssKb?.[k]);
     return table([
-        ["case", "(b) engine", "(b) program", "(c) engine", "(c) program"],
+        ["case", ...PROCESS_KINDS.map((k) => `(b) ${k}`), "(b) all", "(c) all"],
         ...cases.map((c) => [
             c.name,
-            rss(c.ways.pulumi?.engineRssKb),
-            rss(c.ways.pulumi?.programRssKb),
-            rss(c.ways.bare?.engineRssKb),
-            rss(c.ways.bare?.programRssKb),
+            ...PROCESS_KINDS.map((k) => b(c, k)),
+            b(c, "total"),
+            rss(c.ways.bare?.rssKb?.total),
         ]),
     ]);
 }
@@ -70,7 +71,7 @@ export function formatReport(
         "Wall time to deploy the same objects (a)–(d), and the other Pulumi operations:",
         timesTable(cases),
         "",
-        "Peak RSS of the engine (the pulumi process) and of the program's Node.js process, pulumi up:",
+        "Peak RSS during pulumi up, by process: engine (pulumi), program (node), provider (pulumi-resource-kubernetes), other (language host); all = their sum (an upper bound: the peaks may come at different moments):",
         memoryTable(cases),
         "",
         "Budgets:",
