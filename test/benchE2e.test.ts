@@ -3,7 +3,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import type { RecordedResource } from "../components/testing";
 import { barePlan, escapeHelm, helmChart, objectKey, urnKey } from "../bench/e2e/artifacts";
-import { caseName, checkBudgets, E2E_BUDGETS, rssPerServiceKb } from "../bench/e2e/budgets";
+import { caseName, checkBudgets, E2E_BUDGETS, rssPerServiceKb, runsOf } from "../bench/e2e/budgets";
 import { deployed } from "../bench/e2e/cluster";
 import { failureText, formatReport, memoryTable, timesTable } from "../bench/e2e/format";
 import { samplePeaks } from "../bench/e2e/processTree";
@@ -195,6 +195,13 @@ describe("bench:e2e: figures and budgets", function () {
         { kubectl: 10_000, pulumi: 31_000 },
         { engine: 140_000, program: 262_250 },
     );
+    // All together 200 000 + 400 000 + 250 000 (the provider) = 850 000 KiB: 870 MB, under 1 GiB.
+    const hundred = caseOf(
+        caseName(100),
+        100,
+        { kubectl: 20_000, pulumi: 60_000 },
+        { engine: 200_000, program: 400_000 },
+    );
 
     it("summarizes runs as medians, per kind of process and all together, ignoring runs whose peaks could not be read", function () {
         const kinds = (engine: number, program: number, provider: number, other = 10) => ({
@@ -237,7 +244,7 @@ describe("bench:e2e: figures and budgets", function () {
     });
 
     it("checks every budget and names the measured ratio of a miss", function () {
-        const checks = checkBudgets([app, base, small, large]);
+        const checks = checkBudgets([app, base, small, large, hundred]);
         assert.deepEqual(
             checks.map((c) => [c.met, c.actual]),
             [
@@ -248,8 +255,17 @@ describe("bench:e2e: figures and budgets", function () {
                 [true, "1 (1.02 MB vs 1.02 MB per service)"],
                 [true, "1.2 (1.54 MB vs 1.28 MB per service)"],
                 [true, "1 (2.05 MB vs 2.05 MB per service)"],
+                [
+                    true,
+                    "870 MB (medians: engine 205 MB, program 410 MB, provider 256 MB, other 0 MB)",
+                ],
             ],
         );
+        assert.equal(
+            checks[7].name,
+            "N=100: (b) pulumi up, peak RSS of all processes together (largest run)",
+        );
+        assert.equal(checks[7].limit, "<= 1 GiB (1074 MB)");
         assert.match(checks[3].name, /^N=50: \(b\) pulumi up ÷ \(a\) kubectl/);
         assert.equal(checks[3].limit, `<= ${E2E_BUDGETS.maxUpOverKubectl}`);
         assert.match(
@@ -269,7 +285,7 @@ describe("bench:e2e: figures and budgets", function () {
             );
         const checks = checkBudgets([quadratic(1), quadratic(10), quadratic(50)]);
         assert.deepEqual(
-            checks.slice(4).map((c) => [c.met, c.actual.split(" ")[0]]),
+            checks.slice(4, 7).map((c) => [c.met, c.actual.split(" ")[0]]),
             [
                 [false, "4.64"],
                 [null, "not"],
@@ -286,7 +302,7 @@ describe("bench:e2e: figures and budgets", function () {
         const checks = checkBudgets([app]);
         assert.deepEqual(
             checks.map((c) => c.met),
-            [true, true, true, null, null, null, null],
+            [true, true, true, null, null, null, null, null],
         );
         assert.equal(checks[3].actual, "not measured: N=50 was not run (not in --sizes)");
         assert.equal(checks[4].actual, "not measured: N=1 was not run (not in --sizes)");
@@ -297,6 +313,7 @@ describe("bench:e2e: figures and budgets", function () {
                 `budget not measured: ${checks[4].name} (budget <= 1.5): N=1 was not run (not in --sizes)`,
                 `budget not measured: ${checks[5].name} (budget <= 1.5): N=1 was not run (not in --sizes)`,
                 `budget not measured: ${checks[6].name} (budget <= 1.5): N=1 was not run (not in --sizes)`,
+                `budget not measured: ${checks[7].name} (budget <= 1 GiB (1074 MB)): N=100 was not run (not in --sizes)`,
             ].join("\n"),
         );
     });
@@ -322,12 +339,49 @@ describe("bench:e2e: figures and budgets", function () {
     });
 
     it("lists a missed budget with its figure, and has nothing to say when all are met", function () {
-        const checks = checkBudgets([app, base, small, large]);
+        const checks = checkBudgets([app, base, small, large, hundred]);
         assert.equal(
             failureText(checks),
             `budget missed: ${checks[3].name} is 3.1 (31.00 s vs 10.00 s), budget <= 3`,
         );
         assert.equal(failureText(checks.filter((c) => c.met === true)), undefined);
+    });
+
+    it("misses the total RSS budget at N=100 when the largest run's processes together pass 1 GiB, and fails it when the provider's peak was not read", function () {
+        const big = caseOf(
+            caseName(100),
+            100,
+            { pulumi: 60_000 },
+            { engine: 200_000, program: 400_000, provider: 448_577 },
+        );
+        const over = checkBudgets([big])[7];
+        assert.deepEqual([over.met, over.actual.split(" (")[0]], [false, "1074 MB"]);
+        const noProvider = caseOf(
+            caseName(100),
+            100,
+            { pulumi: 60_000 },
+            { engine: 200_000, program: 400_000, provider: 0 },
+        );
+        const unread = checkBudgets([noProvider])[7];
+        assert.deepEqual(
+            [unread.met, unread.actual],
+            [
+                null,
+                'not measured: N=100: the peak RSS of the provider (pulumi-resource-kubernetes) was not read for "(b) pulumi up"',
+            ],
+        );
+    });
+
+    it("runs the app appRuns times, N up to 50 runs times and N above 50 bigRuns times", function () {
+        const r = { appRuns: 7, runs: 3, bigRuns: 1 };
+        assert.deepEqual(
+            [
+                runsOf({ name: "app", services: 3 }, r),
+                runsOf({ name: "N=50", services: 50 }, r),
+                runsOf({ name: "N=100", services: 100 }, r),
+            ],
+            [7, 3, 1],
+        );
     });
 
     it("misses the preview budget above 2 s", function () {
@@ -372,10 +426,14 @@ describe("bench:e2e: the report", function () {
             node: "v24",
             appRuns: 5,
             runs: 3,
+            bigRuns: 1,
             load: { median: 1, max: 3.5 },
         };
         const text = formatReport(info, [app], checkBudgets([app]));
-        assert.match(text, /medians of 5 runs \(the app\) and 3 \(N services\)/);
+        assert.match(
+            text,
+            /medians of 5 runs \(the app\), 3 \(N services up to 50\) and 1 \(above\)/,
+        );
         assert.match(text, /WARNING: the machine was busy/);
         assert.match(text, /Budgets:\n {2}ok {3}app: \(b\) pulumi up ÷ \(a\)/);
         assert.match(

@@ -1,6 +1,6 @@
-import { BudgetCheck, ms, round } from "../report";
+import { BudgetCheck, mb, ms, round } from "../report";
 import { CaseResult, ratio, Way, WAY_LABELS } from "./results";
-import { KIND_LABELS, ProcessKind } from "./rss";
+import { KIND_LABELS, PROCESS_KINDS, ProcessKind } from "./rss";
 
 /** Issue 12's budgets, checked by `npm run bench:e2e` (never by a timed test). */
 export const E2E_BUDGETS = {
@@ -24,10 +24,34 @@ export const E2E_BUDGETS = {
     baseN: 1,
     smallN: 10,
     largeN: 50,
+    /**
+     * All processes of (b) `pulumi up` together (engine, program, provider
+     * and the rest; rss.ts's `totalRss`), peak RSS in KiB at `rssN` services,
+     * in the largest run: 1 GiB. pulumi-kubernetes#3713 saw about 5 GiB in the
+     * provider for 100 Jobs.
+     */
+    maxTotalRssKb: 1024 * 1024,
+    rssN: 100,
 } as const;
 
 /** The case of N services, by its name. */
 export const caseName = (n: number): string => `N=${n}`;
+
+/** How many times each kind of case runs (run.ts's options). */
+export interface Runs {
+    /** The app. */
+    appRuns: number;
+    /** N services, up to `largeN`. */
+    runs: number;
+    /** N services above `largeN`, whose runs are long. */
+    bigRuns: number;
+}
+
+/** The runs of a case: the app's, those of N services up to `largeN`, or those above it. */
+export function runsOf(c: { name: string; services: number }, r: Runs): number {
+    if (c.name === "app") return r.appRuns;
+    return c.services > E2E_BUDGETS.largeN ? r.bigRuns : r.runs;
+}
 
 /**
  * Peak RSS added per service between two cases, in KiB: (large − small) ÷
@@ -120,6 +144,26 @@ function memoryCheck(cases: readonly CaseResult[], process: ProcessKind): Budget
     };
 }
 
+/** (b)'s processes together at `rssN` services, in the largest run, within `maxTotalRssKb`. */
+function totalRssCheck(cases: readonly CaseResult[]): BudgetCheck {
+    const b = E2E_BUDGETS;
+    const at = caseName(b.rssN);
+    const name = `${at}: (b) pulumi up, peak RSS of all processes together (largest run)`;
+    const limit = `<= ${b.maxTotalRssKb / 1024 ** 2} GiB (${mb(b.maxTotalRssKb)})`;
+    const why = whyNotMeasured(cases, at, ["pulumi"], "provider");
+    const rss = cases.find((c) => c.name === at)?.ways.pulumi?.rssKb;
+    if (why || !rss) {
+        return unmeasured(name, limit, why ?? `${at}: no peak RSS was read`);
+    }
+    const parts = PROCESS_KINDS.map((k) => `${k} ${mb(rss[k])}`).join(", ");
+    return {
+        name,
+        limit,
+        actual: `${mb(rss.maxTotal)} (medians: ${parts})`,
+        met: rss.maxTotal <= b.maxTotalRssKb,
+    };
+}
+
 /**
  * Every budget, checked against the cases measured. A budget whose figures
  * are missing comes out `met: null` with the reason in `actual`, and fails
@@ -165,5 +209,6 @@ export function checkBudgets(cases: readonly CaseResult[]): BudgetCheck[] {
         memoryCheck(cases, "engine"),
         memoryCheck(cases, "program"),
         memoryCheck(cases, "provider"),
+        totalRssCheck(cases),
     ];
 }
