@@ -64,14 +64,22 @@ export function table(rows: readonly string[][], rightFrom = 1): string {
         .join("\n");
 }
 
-/** The budget lines, and the failure message when any was missed. */
-export function formatBudgets(checks: readonly BudgetCheck[]): {
+/**
+ * The budget lines, and the budgets that fail the run: those missed, and with
+ * `unmeasured: "fail"` those not measured too (marked FAIL, not SKIP).
+ */
+export function formatBudgets(
+    checks: readonly BudgetCheck[],
+    unmeasured: "skip" | "fail" = "skip",
+): {
     text: string;
     missed: BudgetCheck[];
 } {
-    const mark = (c: BudgetCheck) => (c.met === null ? "SKIP" : c.met ? "ok  " : "MISS");
+    const skip = unmeasured === "skip" ? "SKIP" : "FAIL";
+    const mark = (c: BudgetCheck) => (c.met === null ? skip : c.met ? "ok  " : "MISS");
     const text = checks
         .map((c) => `  ${mark(c)} ${c.name}: ${c.actual} (budget ${c.limit})`)
         .join("\n");
-    return { text, missed: checks.filter((c) => c.met === false) };
+    const fails = (c: BudgetCheck) => c.met === false || (c.met === null && skip === "FAIL");
+    return { text, missed: checks.filter(fails) };
 }

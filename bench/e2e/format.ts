@@ -1,5 +1,7 @@
 import { BudgetCheck, formatBudgets, mb, ms, table } from "../report";
+import { E2E_BUDGETS } from "./budgets";
 import { CaseResult, ratio, Way, WAY_LABELS, WAYS } from "./results";
+import { PROCESS_KINDS, ProcessKind } from "./rss";
 
 /** The e2e benchmark's report: pure text from the results. */
 
@@ -9,9 +11,10 @@ export interface RunInfo {
     cpus: number;
     cpuModel: string;
     node: string;
-    /** Runs of the app's case, and of each N case. */
+    /** Runs of the app's case, of each N case up to N=50, and of each above. */
     appRuns: number;
     runs: number;
+    bigRuns: number;
     load: { median: number; max: number };
 }
 
@@ -38,16 +41,16 @@ export function timesTable(cases: readonly CaseResult[]): string {
     ]);
 }
 
-/** The memory table: peak RSS of the engine and of the program process, (b) and (c). */
+/** The memory table: (b)'s peak RSS per kind of process and all together, and (c)'s together. */
 export function memoryTable(cases: readonly CaseResult[]): string {
+    const b = (c: CaseResult, k: ProcessKind | "total") => rss(c.ways.pulumi?.rssKb?.[k]);
     return table([
-        ["case", "(b) engine", "(b) program", "(c) engine", "(c) program"],
+        ["case", ...PROCESS_KINDS.map((k) => `(b) ${k}`), "(b) all", "(c) all"],
         ...cases.map((c) => [
             c.name,
-            rss(c.ways.pulumi?.engineRssKb),
-            rss(c.ways.pulumi?.programRssKb),
-            rss(c.ways.bare?.engineRssKb),
-            rss(c.ways.bare?.programRssKb),
+            ...PROCESS_KINDS.map((k) => b(c, k)),
+            b(c, "total"),
+            rss(c.ways.bare?.rssKb?.total),
         ]),
     ]);
 }
@@ -60,7 +63,7 @@ export function formatReport(
 ): string {
     const busy = info.load.max > info.cpus;
     return [
-        `npm run bench:e2e: ${info.date}, ${info.cpus} × ${info.cpuModel}, Node ${info.node}; medians of ${info.appRuns} runs (the app) and ${info.runs} (N services), each command a fresh process; load average ${info.load.median} (max ${info.load.max})`,
+        `npm run bench:e2e: ${info.date}, ${info.cpus} × ${info.cpuModel}, Node ${info.node}; medians of ${info.appRuns} runs (the app), ${info.runs} (N services up to ${E2E_BUDGETS.largeN}) and ${info.bigRuns} (above), each command a fresh process; load average ${info.load.median} (max ${info.load.max})`,
         ...(busy
             ? [
                   `WARNING: the machine was busy (load average up to ${info.load.max} on ${info.cpus} CPUs): other processes inflated the wall times.`,
@@ -70,10 +73,21 @@ export function formatReport(
         "Wall time to deploy the same objects (a)–(d), and the other Pulumi operations:",
         timesTable(cases),
         "",
-        "Peak RSS of the engine (the pulumi process) and of the program's Node.js process, pulumi up:",
+        "Peak RSS during pulumi up, by process: engine (pulumi), program (node), provider (pulumi-resource-kubernetes), other (language host); all = their sum (an upper bound: the peaks may come at different moments):",
         memoryTable(cases),
         "",
         "Budgets:",
-        formatBudgets(checks).text,
+        formatBudgets(checks, "fail").text,
     ].join("\n");
+}
+
+/** What the run prints when it fails: each budget missed, then each not measured and why. */
+export function failureText(checks: readonly BudgetCheck[]): string | undefined {
+    const { missed } = formatBudgets(checks, "fail");
+    const lines = missed.map((c) =>
+        c.met === null
+            ? `budget not measured: ${c.name} (budget ${c.limit}): ${c.actual.replace(/^not measured: /, "")}`
+            : `budget missed: ${c.name} is ${c.actual}, budget ${c.limit}`,
+    );
+    return lines.length > 0 ? lines.join("\n") : undefined;
 }

@@ -1,4 +1,5 @@
 import { median, round } from "../report";
+import { KindRss, RssFigure, summarizeRss } from "./rss";
 
 /**
  * The e2e benchmark's result shapes and the arithmetic that turns runs into
@@ -34,21 +35,18 @@ export const WAY_LABELS: Record<Way, string> = {
     destroy: "pulumi destroy",
 };
 
-/** One run of one way: wall time and, for pulumi, the two processes' peak RSS. */
+/** One run of one way: wall time and, for pulumi, the peak RSS of each kind of process. */
 export interface Sample {
     wallMs: number;
-    engineRssKb?: number;
-    programRssKb?: number;
+    rssKb?: KindRss;
 }
 
 /** A way's figures over the runs: medians, and every run's wall time. */
 export interface WayFigure {
     medianMs: number;
     runsMs: number[];
-    /** Median peak RSS of the engine (the `pulumi` process), in KiB. */
-    engineRssKb?: number;
-    /** Median peak RSS of the program's Node.js process, in KiB. */
-    programRssKb?: number;
+    /** Peak RSS of each kind of process and of all together, in KiB (rss.ts). */
+    rssKb?: RssFigure;
 }
 
 /** One case (the app, or N services) and its figures per way measured. */
@@ -63,18 +61,13 @@ export interface CaseResult {
     ways: Partial<Record<Way, WayFigure>>;
 }
 
-const medianOf = (values: (number | undefined)[]): number | undefined => {
-    const known = values.filter((v): v is number => v !== undefined && v > 0);
-    return known.length > 0 ? round(median(known), 0) : undefined;
-};
-
 /** The figures of a way's samples. */
 export function summarize(samples: readonly Sample[]): WayFigure {
+    const rssKb = summarizeRss(samples.map((s) => s.rssKb));
     return {
         medianMs: round(median(samples.map((s) => s.wallMs)), 0),
         runsMs: samples.map((s) => round(s.wallMs, 0)),
-        engineRssKb: medianOf(samples.map((s) => s.engineRssKb)),
-        programRssKb: medianOf(samples.map((s) => s.programRssKb)),
+        ...(rssKb ? { rssKb } : {}),
     };
 }
 

@@ -5,6 +5,7 @@ import type { Toolchain } from "../../e2e/toolchain";
 import { waitDeployed, waitNamespaceGone } from "./cluster";
 import { measure } from "./measure";
 import type { Sample, Way } from "./results";
+import { rssByKind } from "./rss";
 import type { CaseFiles } from "./sources";
 
 /**
@@ -59,7 +60,7 @@ async function pulumi(b: Bench, s: StackRef, args: string[]): Promise<Sample> {
             env: b.cli.env,
         },
     );
-    return { wallMs: r.wallMs, engineRssKb: r.peakRssKb, programRssKb: r.programRssKb };
+    return { wallMs: r.wallMs, rssKb: rssByKind(r.processes) };
 }
 
 /**
