@@ -74,7 +74,7 @@ function localPlatform(cfg: StackConfig): Platform {
  * (queued by its constructor) goes out to the engine before the app's
  * resources are built. The engine then starts the provider plugin, which
  * reads the cluster's API discovery, while this process builds and registers
- * the rest, instead of after it: about 0.2 s of every preview and up (README,
+ * the rest, instead of after it: about 0.2 s of every preview and up (docs/performance.md,
  * "Deploy speed on a real engine").
  */
 function providerRegistrationSent(): Promise<void> {

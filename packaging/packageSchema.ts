@@ -26,7 +26,7 @@ export const GO_IMPORT_PATH = "pulumi-k8s-orchestration/sdk/go/orchestration";
 /** Where the generated schema lives (shipped in the npm package, read by the provider). */
 export const SCHEMA_PATH = path.join(ROOT, "components", "provider", "schema.json");
 
-/** The components in the package. EksCluster is not one: see the README's package section. */
+/** The components in the package. EksCluster is not one: see docs/languages.md. */
 export const COMPONENTS: ComponentSource[] = [
     {
         token: `${PACKAGE_NAME}:index:ScalableService`,

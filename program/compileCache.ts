@@ -7,7 +7,7 @@ import * as nodeModule from "module";
  * most of that process's start is V8 compiling the same JavaScript again:
  * @pulumi/pulumi, the TypeScript compiler it loads for closure serialization,
  * @pulumi/kubernetes. With the cache, later runs reuse the compiled code
- * (README, "Deploy speed on a real engine").
+ * (docs/performance.md, "Deploy speed on a real engine").
  *
  * Pulumi.yaml preloads it (`nodeargs: --require`), so the cache is on before
  * the SDK's own entry point loads @pulumi/pulumi; index.ts imports it first

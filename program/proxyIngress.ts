@@ -5,7 +5,7 @@ import { PROXY_HEALTH } from "./proxyConfig";
  * The proxy's Ingress on EKS, for the AWS Load Balancer Controller: an
  * internet-facing ALB that sends traffic straight to the pod IPs (`ip` target
  * type, so the Service can stay ClusterIP) and health-checks nginx's readiness
- * path. The program does not install the controller; the README lists what
+ * path. The program does not install the controller; docs/eks-platform.md lists what
  * the operator must install before setting `orchestration:proxyIngressHost`.
  */
 

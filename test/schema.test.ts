@@ -139,7 +139,7 @@ describe("the package schema, derived from the TypeScript declarations", () => {
             assert.equal(schema.version, PACKAGE.version);
         });
 
-        it("is the version the YAML example pins and the README installs, so a release bump can't leave them behind", () => {
+        it("is the version the YAML example pins and the docs install, so a release bump can't leave them behind", () => {
             const root = path.join(__dirname, "..");
             const yaml = fs.readFileSync(
                 path.join(root, "examples", "yaml", "Pulumi.yaml"),
@@ -149,11 +149,11 @@ describe("the package schema, derived from the TypeScript declarations", () => {
                 [...yaml.matchAll(/^\s+version: (\S+)$/gm)].map((m) => m[1]),
                 [PACKAGE.version],
             );
-            const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+            const page = fs.readFileSync(path.join(root, "docs", "languages.md"), "utf8");
             const installs = [
-                ...readme.matchAll(/pulumi plugin install resource orchestration (\S+)/g),
+                ...page.matchAll(/pulumi plugin install resource orchestration (\S+)/g),
             ];
-            assert.ok(installs.length > 0, "the README shows no plugin install");
+            assert.ok(installs.length > 0, "docs/languages.md shows no plugin install");
             assert.deepEqual(new Set(installs.map((m) => m[1])), new Set([PACKAGE.version]));
         });
 
