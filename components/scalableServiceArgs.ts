@@ -455,7 +455,7 @@ export interface ScalableServiceArgs {
     podLabels?: Record<string, string>;
     /**
      * Annotations on the pods, for example Prometheus scraping, mesh injection or a
-     * log agent's settings. `checksum/env-secret` is reserved.
+     * log agent's settings.
      * @default none
      */
     podAnnotations?: Record<string, string>;

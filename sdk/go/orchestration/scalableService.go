@@ -114,7 +114,7 @@ type scalableServiceArgs struct {
 	// Default: on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
 	NetworkPolicy interface{} `pulumi:"networkPolicy"`
 	// Annotations on the pods, for example Prometheus scraping, mesh injection or a
-	// log agent's settings. `checksum/env-secret` is reserved.
+	// log agent's settings.
 	//
 	// Default: none
 	PodAnnotations map[string]string `pulumi:"podAnnotations"`
@@ -265,7 +265,7 @@ type ScalableServiceArgs struct {
 	// Default: on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
 	NetworkPolicy interface{}
 	// Annotations on the pods, for example Prometheus scraping, mesh injection or a
-	// log agent's settings. `checksum/env-secret` is reserved.
+	// log agent's settings.
 	//
 	// Default: none
 	PodAnnotations map[string]string

@@ -106,7 +106,7 @@ class ScalableServiceArgs:
                
                Default: on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
         :param Mapping[str, _builtins.str] pod_annotations: Annotations on the pods, for example Prometheus scraping, mesh injection or a
-               log agent's settings. `checksum/env-secret` is reserved.
+               log agent's settings.
                
                Default: none
         :param Mapping[str, _builtins.str] pod_labels: Labels on the pods only (the pod template), over `labels`. They can't use the
@@ -428,7 +428,7 @@ class ScalableServiceArgs:
     def pod_annotations(self) -> Optional[Mapping[str, _builtins.str]]:
         """
         Annotations on the pods, for example Prometheus scraping, mesh injection or a
-        log agent's settings. `checksum/env-secret` is reserved.
+        log agent's settings.
 
         Default: none
         """
@@ -758,7 +758,7 @@ class ScalableService(pulumi.ComponentResource):
                
                Default: on: ingress only to the container port (see `NetworkPolicyArgs`), egress open
         :param Mapping[str, _builtins.str] pod_annotations: Annotations on the pods, for example Prometheus scraping, mesh injection or a
-               log agent's settings. `checksum/env-secret` is reserved.
+               log agent's settings.
                
                Default: none
         :param Mapping[str, _builtins.str] pod_labels: Labels on the pods only (the pod template), over `labels`. They can't use the
