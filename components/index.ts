@@ -1,4 +1,5 @@
 // The public API of the component package. Everything else in components/ is internal.
+export { ENV_SECRET_UID_ANNOTATION } from "./scalableServiceEnv";
 export { ScalableService, SCALABLE_SERVICE_TYPE } from "./scalableService";
 export type {
     AutoscalingArgs,

@@ -154,11 +154,13 @@ function createPodPrerequisites(parent: pulumi.Resource, child: ChildInputs): Po
  * A change to its data replaces it (`replaceOnChanges`, whatever the
  * provider's `enableSecretMutable` says), and it is auto-named, so the
  * replacement is a create-before-delete under a new name. The pod template
- * references that name, so the change rolls the pods, and nothing derived
- * from the values (no checksum, no hash) appears in the Deployment. The name
- * is known at the first preview and under plain mocks needs no field that
- * only an API server fills in. `immutable` makes the API server refuse any
- * other path to changing the data in place.
+ * references that name and carries the Secret's UID (`env-secret/uid`), so
+ * the change rolls the pods, even where the stack's `pulumi:autonaming`
+ * keeps the name; nothing derived from the values (no checksum, no hash)
+ * appears in the Deployment. Nothing fails without the UID: at the first
+ * preview it is unknown, and under plain mocks the annotation is left out.
+ * `immutable` makes the API server refuse any other path to changing the
+ * data in place.
  */
 function createEnvSecret(
     child: ChildInputs,
@@ -175,7 +177,8 @@ function createEnvSecret(
         },
         { ...opts, replaceOnChanges: ["data"] },
     );
-    return { secret, wiring: { envSecretName: secret.metadata.name } };
+    const wiring = { envSecretName: secret.metadata.name, envSecretUid: secret.metadata.uid };
+    return { secret, wiring };
 }
 
 /** The Deployment, after its prerequisites; with an HPA it leaves `spec.replicas` alone after creation. */

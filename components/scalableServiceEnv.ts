@@ -35,6 +35,14 @@ export interface ResolvedEnvFrom {
     optional: boolean;
 }
 
+/**
+ * The pod template annotation that names the env Secret's UID. A replaced
+ * Secret has a new UID whatever it is named, so the pods roll even where the
+ * stack's `pulumi:autonaming` config keeps the name (verbatim, or a pattern
+ * without a random part). A UID says nothing about the values.
+ */
+export const ENV_SECRET_UID_ANNOTATION = "env-secret/uid";
+
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const VALUE_FORMS = "a string, an Output, { secret }, { secretKeyRef } or { configMapKeyRef }";
 

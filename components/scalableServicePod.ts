@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, ScalableServiceArgs, ZoneSpread } from "./scalableServiceArgs";
+import { ENV_SECRET_UID_ANNOTATION } from "./scalableServiceEnv";
 import { IssueCollector, isDns1123Subdomain, isLabelKey, isLabelValue } from "./validation";
 
 /**
@@ -69,6 +70,13 @@ function resolvePodMetadata(issues: IssueCollector, args: ScalableServiceArgs) {
         (v) => typeof v === "string",
         "must be a string",
     );
+    if (ENV_SECRET_UID_ANNOTATION in podAnnotations) {
+        issues.add(
+            `podAnnotations.${ENV_SECRET_UID_ANNOTATION}`,
+            podAnnotations[ENV_SECRET_UID_ANNOTATION],
+            "is reserved: the component sets it to roll the pods when the env Secret is replaced",
+        );
+    }
     return { podLabels, podAnnotations };
 }
 

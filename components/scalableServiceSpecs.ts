@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedProbe, ResolvedService } from "./scalableServiceConfig";
-import { buildEnvFrom, buildEnvVars } from "./scalableServiceEnv";
+import { buildEnvFrom, buildEnvVars, ENV_SECRET_UID_ANNOTATION } from "./scalableServiceEnv";
 
 /**
  * Pure spec builders for `ScalableService`. Each takes the resolved
@@ -16,6 +16,11 @@ import Input = k8s.types.input;
 export interface PodWiring {
     /** The name of the component's env Secret; required when a variable may be secret. */
     envSecretName?: pulumi.Input<string>;
+    /**
+     * The env Secret's UID, set as a pod template annotation so a replaced Secret
+     * rolls the pods; an absent UID (plain mocks) sets no annotation.
+     */
+    envSecretUid?: pulumi.Input<string | undefined>;
 }
 
 /** The name of the container port; the Service targets it by name. */
@@ -132,10 +137,14 @@ function buildAntiAffinity(svc: ResolvedService): Input.core.v1.Affinity {
 
 /**
  * The pod template's metadata: the shared labels, `podLabels`, and the selector
- * last, so nothing overrides it; `podAnnotations`.
+ * last, so nothing overrides it; `podAnnotations`, plus the env Secret's UID.
  */
-function buildPodMetadata(svc: ResolvedService): Input.meta.v1.ObjectMeta {
-    const annotations = { ...svc.pod.podAnnotations };
+function buildPodMetadata(svc: ResolvedService, wiring: PodWiring): Input.meta.v1.ObjectMeta {
+    const annotations: Record<string, pulumi.Input<string>> = { ...svc.pod.podAnnotations };
+    if (wiring.envSecretUid !== undefined) {
+        // An Output resolving to undefined drops the entry, as plain mocks leave no UID.
+        annotations[ENV_SECRET_UID_ANNOTATION] = wiring.envSecretUid as pulumi.Input<string>;
+    }
     return {
         labels: { ...svc.labels, ...svc.pod.podLabels, ...svc.selectorLabels },
         ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
@@ -194,7 +203,7 @@ export function buildDeploymentSpec(
         selector: { matchLabels: { ...svc.selectorLabels } },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
         template: {
-            metadata: buildPodMetadata(svc),
+            metadata: buildPodMetadata(svc, wiring),
             spec: {
                 restartPolicy: "Always",
                 serviceAccountName: svc.serviceAccount.name,

@@ -127,7 +127,9 @@ describe("the README and docs/ (pure)", () => {
         );
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         const named = splitFences(readme).code.flatMap((block) =>
-            [...block.matchAll(/\bnpm run(?:\s+-s|\s+--silent)?\s+([\w.-]+(?::[\w.-]+)*)/g)].map((m) => m[1]),
+            [...block.matchAll(/\bnpm run(?:\s+-s|\s+--silent)?\s+([\w.-]+(?::[\w.-]+)*)/g)].map(
+                (m) => m[1],
+            ),
         );
         assert.ok(named.length > 0, "the README runs no npm script");
         assert.deepEqual(

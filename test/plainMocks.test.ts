@@ -121,6 +121,10 @@ for (const preview of [false, true]) {
                 // Plain mocks don't auto-name, so the Secret's name is whatever its state says.
                 assert.deepEqual(entry.valueFrom.secretKeyRef.key, name);
             }
+            // No API server fills in the Secret's UID here: the pod template simply lacks it.
+            assert.deepEqual(deployment.inputs.spec.template.metadata.annotations, {
+                "example.com/owner": "shop",
+            });
             const text = JSON.stringify(deployment.inputs);
             for (const secret of ["hunter2", "t0ken"]) {
                 assert.equal(text.includes(secret), false, secret);

@@ -417,7 +417,7 @@ describe("ScalableService (under mocks)", () => {
             }
         });
 
-        it("replaces the Secret when its data changes, so the pods roll onto its new name", async () => {
+        it("registers the Secret to be replaced on a data change, and marks the pods with its name and UID", async () => {
             await create("backend", secretArgs());
             const secret = mocks.one(T.secret);
             // A data change replaces the Secret whatever the provider's enableSecretMutable
@@ -428,7 +428,10 @@ describe("ScalableService (under mocks)", () => {
             assert.equal(secret.inputs.metadata.name, undefined, "auto-named");
             assert.equal(secret.inputs.immutable, true);
             const d = mocks.one(T.deployment);
-            assert.equal(d.inputs.spec.template.metadata.annotations, undefined);
+            // The UID changes on every replacement, even under a verbatim auto-naming config.
+            assert.deepEqual(d.inputs.spec.template.metadata.annotations, {
+                "env-secret/uid": "backend-env-uid",
+            });
             assert.deepEqual(d.secretInputs, [], "nothing in the Deployment derives from a value");
         });
 

@@ -45,14 +45,15 @@ describe("pod labels, annotations, pull secrets, zone spread, scale-up (pure)", 
         );
     });
 
-    it("refuses malformed pod labels and annotations", () => {
+    it("refuses malformed pod labels and annotations, and the reserved env-secret/uid annotation", () => {
         rejects(
             {
                 podLabels: { "bad key!": "x", ok: "not valid!" },
-                podAnnotations: { n: 5 as never },
+                podAnnotations: { "env-secret/uid": "abc", n: 5 as never },
             },
             `'podLabels.bad key!' ("bad key!") is not a valid key`,
             `'podLabels.ok' ("not valid!") is not a valid label value`,
+            `'podAnnotations.env-secret/uid' ("abc") is reserved`,
             `'podAnnotations.n' (5) must be a string`,
         );
     });

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { recordFigure } from "../../e2e/figures";
 import { Cluster, restoreNodes, setNodeAllocatable } from "../../e2e/cluster";
+import { containerEnvironment } from "../../e2e/environment";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { previewed, PulumiCli, StackRef } from "../../e2e/pulumi";
@@ -35,6 +36,7 @@ const MAX = 4;
 const FIXED = 3;
 const API_TOKEN = "e2e-token-4f1d9c";
 const ROTATED_TOKEN = "e2e-token-rotated-7b3e05";
+const VERBATIM_TOKENS = ["e2e-token-verbatim-1-c41d", "e2e-token-verbatim-2-9e0a"];
 
 describe("the packed package in a consumer project, on a real control plane", function () {
     this.timeout(900_000);
@@ -190,6 +192,40 @@ describe("the packed package in a consumer project, on a real control plane", fu
             shown.includes(ROTATED_TOKEN) || shown.includes(b64(ROTATED_TOKEN)),
             "pulumi stack export --show-secrets lacks the new value",
         );
+    });
+
+    it("rolls the pods on a secret change even when the stack's auto-naming keeps the Secret's name (verbatim)", async function () {
+        const config = (args: string[]) =>
+            pulumi.run(stack.cwd, ["config", ...args, "--stack", stack.stack]);
+        await config(["set", "--path", "pulumi:autonaming.mode", "verbatim"]);
+        try {
+            const rotate = async (value: string) => {
+                const before = (await kube.pods(NAMESPACE, selectorOf(await deployment()))).map(
+                    (p) => p.metadata.labels["pod-template-hash"],
+                );
+                await setSecret(value);
+                await pulumi.up(stack);
+                const rolled = await waitRolledOut(kube, NAMESPACE, NAME, MIN);
+                const container = rolled.deployment.spec.template.spec.containers[0];
+                const ref = (container.env as KubeObject[]).find((e) => e.name === "API_TOKEN")
+                    ?.valueFrom?.secretKeyRef;
+                const env = await containerEnvironment(kube, NAMESPACE, container);
+                assert.equal(env.API_TOKEN, value);
+                for (const p of rolled.readyPods) {
+                    assert.ok(
+                        !before.includes(p.metadata.labels["pod-template-hash"]),
+                        `${p.metadata.name} did not roll`,
+                    );
+                }
+                return ref.name as string;
+            };
+            // The first replacement under verbatim naming takes the logical name; the second keeps it.
+            const first = await rotate(VERBATIM_TOKENS[0]);
+            const second = await rotate(VERBATIM_TOKENS[1]);
+            assert.equal(second, first, "the Secret's name changed: naming was not verbatim");
+        } finally {
+            await config(["rm", "pulumi:autonaming"]);
+        }
     });
 
     it("puts podLabels and podAnnotations on the pods, while the Service still selects them", async function () {
