@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, ScalableServiceArgs, ZoneSpread } from "./scalableServiceArgs";
-import { IssueCollector, isDns1123Subdomain, isLabelKey, isLabelValue } from "./validation";
+import { DEFAULTS, ScalableServiceArgs, ZoneSpread } from "./args";
+import { IssueCollector, isDns1123Subdomain, isLabelKey, isLabelValue } from "../shared/validation";
 
 /**
  * Validation of what goes on the pods beyond the container: their own labels
