@@ -27,7 +27,7 @@ interface Platform {
 
 async function eksPlatform(cfg: StackConfig): Promise<Platform> {
     // Loaded only for EKS stacks, so the local stack never evaluates the AWS SDKs.
-    const { EksCluster } = await import("./components/eksCluster");
+    const { EksCluster } = await import("./components/eks-cluster/component");
     const eksCfg = cfg.eks!;
     const cluster = new EksCluster(cfg.stack, {
         clusterName: eksCfg.clusterName,

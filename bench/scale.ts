@@ -8,7 +8,7 @@ import {
     ResourceRecorder,
     settleRegistrations,
 } from "../components/testing";
-import type { ScalableServiceArgs } from "../components/scalableServiceArgs";
+import type { ScalableServiceArgs } from "../components/scalable-service/args";
 import { cpuMs, DumpedObject, report, runChild, ScaleResult, urnName } from "./common";
 import { CONSTRUCTORS, DEPLOYMENT_TYPE, HPA_TYPE } from "./kubernetesTypes";
 
@@ -70,7 +70,7 @@ function newProvider(): k8s.Provider {
 }
 
 async function registerTemplate(mocks: ResourceRecorder, out: string): Promise<void> {
-    const { ScalableService } = await import("../components/scalableService");
+    const { ScalableService } = await import("../components/scalable-service/component");
     new ScalableService(TEMPLATE_NAME, SERVICE_ARGS, { provider: newProvider() });
     await settleRegistrations();
     const objects = dump(mocks.resources);
@@ -90,7 +90,7 @@ interface Span {
 
 /** N ScalableServices; returns the registration time. */
 async function registerScalable(n: number): Promise<Span> {
-    const { ScalableService } = await import("../components/scalableService");
+    const { ScalableService } = await import("../components/scalable-service/component");
     const args = Array.from({ length: n }, () => ({ ...SERVICE_ARGS }));
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

@@ -1,14 +1,14 @@
 // The EKS entry point of the package (`<package>/eks`). It needs @pulumi/aws,
 // @pulumi/awsx and @pulumi/eks; the root entry point needs none of them.
-export { EksCluster, EKS_CLUSTER_TYPE } from "./eksCluster";
+export { EksCluster, EKS_CLUSTER_TYPE } from "./eks-cluster/component";
 export type {
     AddonVersionsArgs,
     ClusterLogType,
     EksClusterArgs,
     NatStrategy,
     NodeGroupArgs,
-} from "./eksClusterArgs";
-export { CLUSTER_LOG_TYPES, EKS_DEFAULTS } from "./eksClusterArgs";
+} from "./eks-cluster/args";
+export { CLUSTER_LOG_TYPES, EKS_DEFAULTS } from "./eks-cluster/args";
 export {
     CLUSTER_ROLE,
     managedPolicyArn,
@@ -16,32 +16,36 @@ export {
     resolveEksCluster,
     serviceTrustPolicy,
     SUBNET_TAGS,
-} from "./eksClusterConfig";
-export type { ResolvedEksCluster } from "./eksClusterConfig";
-export { amiReleaseParameter, NODE_AMI_TYPES, PINNED_ADDON_VERSIONS } from "./eksVersions";
+} from "./eks-cluster/config";
+export type { ResolvedEksCluster } from "./eks-cluster/config";
+export { amiReleaseParameter, NODE_AMI_TYPES, PINNED_ADDON_VERSIONS } from "./eks-cluster/versions";
 export {
     ACCELERATED_SERIES,
     instanceArchitecture,
     parseInstanceFamily,
-} from "./instanceArchitecture";
-export type { CpuArchitecture, InstanceArchitecture, InstanceFamily } from "./instanceArchitecture";
-export type { NodeAddonVersions } from "./eksVersions";
-export { PodIdentityRole, POD_IDENTITY_ROLE_TYPE } from "./podIdentityRole";
+} from "./eks-cluster/instanceArchitecture";
+export type {
+    CpuArchitecture,
+    InstanceArchitecture,
+    InstanceFamily,
+} from "./eks-cluster/instanceArchitecture";
+export type { NodeAddonVersions } from "./eks-cluster/versions";
+export { PodIdentityRole, POD_IDENTITY_ROLE_TYPE } from "./pod-identity/component";
 export {
     POD_IDENTITY_PRINCIPAL,
     podIdentityTrustPolicy,
     resolvePodIdentityRole,
-} from "./podIdentityRoleConfig";
+} from "./pod-identity/config";
 export type {
     PodIdentityRoleArgs,
     PodIdentityScope,
     ResolvedPodIdentityRole,
-} from "./podIdentityRoleConfig";
+} from "./pod-identity/config";
 export {
     checkCapacity,
     CLUSTER_SYSTEM_PODS,
     DAEMONSET_PODS_PER_NODE,
     ENI_LIMITS,
     maxPodsPerNode,
-} from "./capacity";
-export type { CapacityReport } from "./capacity";
+} from "./eks-cluster/capacity";
+export type { CapacityReport } from "./eks-cluster/capacity";

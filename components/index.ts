@@ -1,6 +1,6 @@
 // The public API of the component package. Everything else in components/ is internal.
-export { ENV_SECRET_UID_ANNOTATION } from "./scalableServiceEnv";
-export { ScalableService, SCALABLE_SERVICE_TYPE } from "./scalableService";
+export { ENV_SECRET_UID_ANNOTATION } from "./scalable-service/env";
+export { ScalableService, SCALABLE_SERVICE_TYPE } from "./scalable-service/component";
 export type {
     AutoscalingArgs,
     ConfigFilesArgs,
@@ -27,17 +27,17 @@ export type {
     SecurityArgs,
     ServiceType,
     ZoneSpread,
-} from "./scalableServiceArgs";
-export { DEFAULTS as SCALABLE_SERVICE_DEFAULTS } from "./scalableServiceArgs";
-export { resolveScalableService } from "./scalableServiceConfig";
+} from "./scalable-service/args";
+export { DEFAULTS as SCALABLE_SERVICE_DEFAULTS } from "./scalable-service/args";
+export { resolveScalableService } from "./scalable-service/config";
 export type {
     Resolution,
     ResolvedProbe,
     ResolvedScaling,
     ResolvedService,
-} from "./scalableServiceConfig";
-export type { ResolvedEnvFrom, ResolvedEnvVar } from "./scalableServiceEnv";
-export type { ResolvedIngress } from "./scalableServiceIngress";
-export type { ResolvedPodExtras } from "./scalableServicePod";
-export { ValidationError } from "./validation";
-export type { ValidationIssue } from "./validation";
+} from "./scalable-service/config";
+export type { ResolvedEnvFrom, ResolvedEnvVar } from "./scalable-service/env";
+export type { ResolvedIngress } from "./scalable-service/ingress";
+export type { ResolvedPodExtras } from "./scalable-service/pod";
+export { ValidationError } from "./shared/validation";
+export type { ValidationIssue } from "./shared/validation";

@@ -1,4 +1,4 @@
-import { expandEnvValue } from "../components/scalableServiceEnvOrder";
+import { expandEnvValue } from "../components/scalable-service/envOrder";
 import { Kube, KubeObject } from "./kube";
 
 /**

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { SELECTOR_LABEL } from "../components/scalableServiceConfig";
+import { SELECTOR_LABEL } from "../components/scalable-service/config";
 import { Kube } from "./kube";
 import { waitFor } from "./proc";
 

@@ -30,9 +30,9 @@ export const SCHEMA_PATH = path.join(ROOT, "components", "provider", "schema.jso
 export const COMPONENTS: ComponentSource[] = [
     {
         token: `${PACKAGE_NAME}:index:ScalableService`,
-        classFile: path.join(ROOT, "components", "scalableService.ts"),
+        classFile: path.join(ROOT, "components", "scalable-service", "component.ts"),
         className: "ScalableService",
-        argsFile: path.join(ROOT, "components", "scalableServiceArgs.ts"),
+        argsFile: path.join(ROOT, "components", "scalable-service", "args.ts"),
         argsInterface: "ScalableServiceArgs",
         excluded: {
             "AutoscalingArgs.dependsOn":

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ScalableService } from "../components/scalableService";
-import type { ScalableServiceArgs } from "../components/scalableServiceArgs";
+import { ScalableService } from "../components/scalable-service/component";
+import type { ScalableServiceArgs } from "../components/scalable-service/args";
 import { BACKEND_PORT, BACKEND_SERVICE_PORT, BACKENDS, PROXY } from "./appShape";
 import type { AppSettings } from "./config";
 import { PROXY_HEALTH, PROXY_TEMPLATE, ProxyRoute, renderProxyConfig } from "./proxyConfig";

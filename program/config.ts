@@ -1,14 +1,14 @@
-import { checkCapacity, maxPodsPerNode } from "../components/capacity";
-import { EksClusterArgs } from "../components/eksClusterArgs";
-import { resolveEksCluster, ResolvedEksCluster } from "../components/eksClusterConfig";
-import { ServiceType } from "../components/scalableServiceArgs";
-import { isIngressHost } from "../components/scalableServiceIngress";
+import { checkCapacity, maxPodsPerNode } from "../components/eks-cluster/capacity";
+import { EksClusterArgs } from "../components/eks-cluster/args";
+import { resolveEksCluster, ResolvedEksCluster } from "../components/eks-cluster/config";
+import { ServiceType } from "../components/scalable-service/args";
+import { isIngressHost } from "../components/scalable-service/ingress";
 import {
     IssueCollector,
     isDns1123Label,
     isIntInRange,
     ValidationError,
-} from "../components/validation";
+} from "../components/shared/validation";
 import { APP_SERVICE_COUNT } from "./appShape";
 import { type ConfigLookup, configKey as key, Reader } from "./configReader";
 

@@ -1,4 +1,4 @@
-import { IssueCollector } from "../components/validation";
+import { IssueCollector } from "../components/shared/validation";
 
 /**
  * Typed reads of the program's raw stack config. Pure: it reads raw strings

@@ -89,7 +89,7 @@ export const PRICES: PriceTable = {
         standardSupportPerHour: { usd: 0.1, unit: "cluster-hour" },
         extendedSupportPerHour: { usd: 0.6, unit: "cluster-hour" },
     },
-    // Every instance type of components/capacity.ts's ENI_LIMITS table.
+    // Every instance type of components/eks-cluster/capacity.ts's ENI_LIMITS table.
     ec2PerHour: {
         "t3.nano": 0.0052,
         "t3.micro": 0.0104,

@@ -1,4 +1,4 @@
-import { IngressArgs } from "../components/scalableServiceArgs";
+import { IngressArgs } from "../components/scalable-service/args";
 import { PROXY_HEALTH } from "./proxyConfig";
 
 /**

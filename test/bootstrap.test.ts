@@ -31,7 +31,7 @@ import {
     settleRegistrations,
     valueOf,
 } from "../components/testing";
-import { amiReleaseParameter } from "../components/eksVersions";
+import { amiReleaseParameter } from "../components/eks-cluster/versions";
 import { evaluateStack } from "./stacks";
 
 /**

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { checkCapacity, maxPodsPerNode } from "../components/capacity";
+import { checkCapacity, maxPodsPerNode } from "../components/eks-cluster/capacity";
 
 describe("pod capacity with the VPC CNI (pure)", () => {
     it("computes ENIs × (IPv4 per ENI − 1) + 2 for the documented types", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ENI_LIMITS } from "../components/capacity";
+import { ENI_LIMITS } from "../components/eks-cluster/capacity";
 import { loadStackConfig, StackConfig } from "../program/config";
 import {
     CostEstimate,

@@ -9,9 +9,9 @@ import * as ts from "typescript";
  */
 /** Each file with its exported argument interfaces, at least this many. */
 const ARG_FILES: Record<string, number> = {
-    "components/scalableServiceArgs.ts": 2,
-    "components/eksClusterArgs.ts": 2,
-    "components/podIdentityRoleConfig.ts": 1,
+    "components/scalable-service/args.ts": 2,
+    "components/eks-cluster/args.ts": 2,
+    "components/pod-identity/config.ts": 1,
     "components/testing/mocks.ts": 1, // InstallMocksOptions
 };
 const ROOT = path.resolve(__dirname, "..");

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ScalableService } from "../components";
-import { EKS_CLUSTER_TYPE, EksCluster } from "../components/eksCluster";
-import { EksClusterArgs } from "../components/eksClusterArgs";
+import { EKS_CLUSTER_TYPE, EksCluster } from "../components/eks-cluster/component";
+import { EksClusterArgs } from "../components/eks-cluster/args";
 import {
     installMocks,
     ResourceRecorder,

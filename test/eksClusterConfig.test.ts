@@ -2,15 +2,19 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { EKS_DEFAULTS, EksClusterArgs } from "../components/eksClusterArgs";
-import { accessEntries, accessEntryAliases, accessPolicyArn } from "../components/eksClusterAccess";
+import { EKS_DEFAULTS, EksClusterArgs } from "../components/eks-cluster/args";
+import {
+    accessEntries,
+    accessEntryAliases,
+    accessPolicyArn,
+} from "../components/eks-cluster/access";
 import {
     launchTemplateTagSpecifications,
     managedPolicyArn,
     resolveEksCluster,
     serviceTrustPolicy,
-} from "../components/eksClusterConfig";
-import { amiReleaseParameter, PINNED_ADDON_VERSIONS } from "../components/eksVersions";
+} from "../components/eks-cluster/config";
+import { amiReleaseParameter, PINNED_ADDON_VERSIONS } from "../components/eks-cluster/versions";
 import { APP_DEFAULTS } from "../program/config";
 import { ROOT } from "./stacks";
 

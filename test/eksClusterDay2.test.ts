@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { EksCluster } from "../components/eksCluster";
-import { EksClusterArgs } from "../components/eksClusterArgs";
-import { childUrn } from "../components/eksChildOptions";
-import { PINNED_ADDON_VERSIONS } from "../components/eksVersions";
+import { EksCluster } from "../components/eks-cluster/component";
+import { EksClusterArgs } from "../components/eks-cluster/args";
+import { childUrn } from "../components/eks-cluster/childOptions";
+import { PINNED_ADDON_VERSIONS } from "../components/eks-cluster/versions";
 import {
     installMocks,
     RecordedResource,

@@ -7,7 +7,8 @@ import * as ts from "typescript";
  * Imports flow one way: index.ts → program/ → components/, with no cycles.
  * The graph holds every relative import the TypeScript scanner sees (type-only
  * imports, re-exports and literal dynamic imports included) between the .ts
- * files of index.ts, program/ and components/.
+ * files of index.ts, program/ and components/. Inside components/, each
+ * component's folder imports only its own files and shared/ (FOLDER_IMPORTS).
  */
 const ROOT = path.resolve(__dirname, "..");
 const SCOPES = ["index.ts", "program", "components"];
@@ -80,6 +81,43 @@ export function findCycles(graph: ImportGraph): string[][] {
     return cycles;
 }
 
+/**
+ * What each folder of components/ may import, besides itself: a component's
+ * folder reaches only shared/, never another component's folder, so each
+ * component can move or ship on its own. The entry points (components/index.ts,
+ * components/eks.ts) re-export from any folder.
+ */
+export const FOLDER_IMPORTS: Record<string, readonly string[]> = {
+    shared: [],
+    "scalable-service": ["shared"],
+    "eks-cluster": ["shared"],
+    "pod-identity": ["shared"],
+    // The component provider serves ScalableService to other languages.
+    provider: ["scalable-service", "shared"],
+    // The test kit stands alone: users import it without the components.
+    testing: [],
+};
+
+/** The folder of components/ a file is in, or undefined for index.ts, program/ and the entry points. */
+function componentFolder(file: string): string | undefined {
+    const parts = file.split(path.sep);
+    return parts[0] === "components" && parts.length > 2 ? parts[1] : undefined;
+}
+
+/** Imports from one folder of components/ into another that FOLDER_IMPORTS does not allow. */
+export function folderViolations(graph: ImportGraph): string[] {
+    return [...graph].flatMap(([file, imports]) => {
+        const from = componentFolder(file);
+        if (from === undefined) {
+            return [];
+        }
+        const allowed = [from, ...(FOLDER_IMPORTS[from] ?? [])];
+        return imports
+            .filter((to) => !allowed.includes(componentFolder(to) ?? ""))
+            .map((to) => `${file} → ${to}`);
+    });
+}
+
 /** The layer of a file: 0 for index.ts, 1 for program/, 2 for components/. */
 function layer(file: string): number {
     return file === "index.ts" ? 0 : file.startsWith(`program${path.sep}`) ? 1 : 2;
@@ -105,11 +143,44 @@ describe("import graph (pure)", () => {
         assert.deepEqual(upward, []);
     });
 
+    it("gives every folder of components/ a rule", () => {
+        const folders = fs
+            .readdirSync(path.join(ROOT, "components"), { withFileTypes: true })
+            .filter((d) => d.isDirectory())
+            .map((d) => d.name)
+            .sort();
+        assert.deepEqual(folders, Object.keys(FOLDER_IMPORTS).sort());
+    });
+
+    it("keeps each component's folder apart: it imports only its own folder and shared/", () => {
+        assert.deepEqual(folderViolations(graph), []);
+    });
+
+    it("finds an import from one component's folder into another's (the rule itself)", () => {
+        const crafted: ImportGraph = new Map([
+            [
+                path.join("components", "eks-cluster", "config.ts"),
+                [
+                    path.join("components", "shared", "validation.ts"),
+                    path.join("components", "scalable-service", "args.ts"),
+                ],
+            ],
+            [
+                path.join("components", "eks.ts"),
+                [path.join("components", "pod-identity", "component.ts")],
+            ],
+            [path.join("components", "shared", "validation.ts"), []],
+        ]);
+        assert.deepEqual(folderViolations(crafted), [
+            `${path.join("components", "eks-cluster", "config.ts")} → ${path.join("components", "scalable-service", "args.ts")}`,
+        ]);
+    });
+
     it("finds a cycle when there is one (the walker itself)", () => {
         const crafted: ImportGraph = new Map([
             ["program/app.ts", ["program/config.ts"]],
-            ["program/config.ts", ["components/capacity.ts", "program/app.ts"]],
-            ["components/capacity.ts", []],
+            ["program/config.ts", ["components/eks-cluster/capacity.ts", "program/app.ts"]],
+            ["components/eks-cluster/capacity.ts", []],
         ]);
         assert.deepEqual(findCycles(crafted), [
             ["program/app.ts", "program/config.ts", "program/app.ts"],

@@ -3,8 +3,8 @@ import {
     instanceArchitecture,
     nodeGroupArchitecture,
     parseInstanceFamily,
-} from "../components/instanceArchitecture";
-import { IssueCollector } from "../components/validation";
+} from "../components/eks-cluster/instanceArchitecture";
+import { IssueCollector } from "../components/shared/validation";
 
 /** Runs `nodeGroupArchitecture` and returns its result with the issues it recorded. */
 function resolve(types: string[]) {

@@ -402,7 +402,7 @@ describe("delivery pipeline: structure", () => {
         for (const file of [
             "index.ts",
             "program/app.ts",
-            "components/eksCluster.ts",
+            "components/eks-cluster/component.ts",
             "package.json",
             "package-lock.json",
             "tsconfig.json",

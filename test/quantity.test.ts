@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { isNonNegativeQuantity, parseQuantity } from "../components/quantity";
+import { isNonNegativeQuantity, parseQuantity } from "../components/shared/quantity";
 
 describe("parseQuantity (pure)", () => {
     const cases: Array<[string, number]> = [

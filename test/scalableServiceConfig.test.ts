@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ScalableServiceArgs, ValidationError, resolveScalableService } from "../components";
-import { configMapName } from "../components/scalableServiceConfig";
+import { configMapName } from "../components/scalable-service/config";
 import { contractArgs, minimalArgs } from "./fixtures";
 
 /** Asserts that resolving throws a ValidationError whose message contains every fragment. */

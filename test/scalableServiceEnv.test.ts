@@ -6,8 +6,8 @@ import {
     buildEnvSecretData,
     buildEnvVars,
     needsEnvSecret,
-} from "../components/scalableServiceEnv";
-import { buildDeploymentSpec } from "../components/scalableServiceSpecs";
+} from "../components/scalable-service/env";
+import { buildDeploymentSpec } from "../components/scalable-service/specs";
 import { assertRejected, minimalArgs } from "./fixtures";
 
 /** Resolves an Output (or a plain value) to its value. */

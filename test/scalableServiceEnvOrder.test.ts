@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveScalableService, ScalableServiceArgs } from "../components";
-import { envReferences, expandEnvValue } from "../components/scalableServiceEnvOrder";
-import { buildDeploymentSpec } from "../components/scalableServiceSpecs";
+import { envReferences, expandEnvValue } from "../components/scalable-service/envOrder";
+import { buildDeploymentSpec } from "../components/scalable-service/specs";
 import { assertRejected, minimalArgs } from "./fixtures";
 
 function order(env: ScalableServiceArgs["env"]): string[] {

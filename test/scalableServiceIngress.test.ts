@@ -4,8 +4,8 @@ import {
     buildIngressMetadata,
     buildIngressSpec,
     isIngressHost,
-} from "../components/scalableServiceIngress";
-import { buildMetadata, buildNetworkPolicySpec } from "../components/scalableServiceSpecs";
+} from "../components/scalable-service/ingress";
+import { buildMetadata, buildNetworkPolicySpec } from "../components/scalable-service/specs";
 import { assertRejected, minimalArgs } from "./fixtures";
 
 const resolve = (extra: Partial<ScalableServiceArgs>) =>

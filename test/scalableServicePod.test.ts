@@ -4,7 +4,7 @@ import {
     buildDeploymentSpec,
     buildHpaSpec,
     buildServiceAccountMetadata,
-} from "../components/scalableServiceSpecs";
+} from "../components/scalable-service/specs";
 import { assertRejected, contractArgs, minimalArgs } from "./fixtures";
 
 const resolve = (extra: Partial<ScalableServiceArgs>) =>

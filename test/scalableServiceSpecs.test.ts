@@ -10,7 +10,7 @@ import {
     buildServiceMetadata,
     buildServiceSpec,
     clusterUrl,
-} from "../components/scalableServiceSpecs";
+} from "../components/scalable-service/specs";
 import { contractArgs, minimalArgs } from "./fixtures";
 
 const resolve = (args = contractArgs()) => resolveScalableService("backend", args).resolved;

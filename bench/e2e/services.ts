@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ScalableService } from "../../components/scalableService";
+import { ScalableService } from "../../components/scalable-service/component";
 import { appAutoscaling, backendArgs, NAMESPACE_LABELS } from "../../program/app";
 import { CONFIG_NAMESPACE, loadStackConfig } from "../../program/config";
 

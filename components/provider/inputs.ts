@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IssueCollector } from "../validation";
+import { IssueCollector } from "../shared/validation";
 import { ComplexTypeSpec, TypeSpec } from "./schemaTypes";
 
 /**

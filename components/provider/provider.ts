@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ScalableService, SCALABLE_SERVICE_TYPE } from "../scalableService";
-import { ScalableServiceArgs } from "../scalableServiceArgs";
-import { ValidationError } from "../validation";
+import { ScalableService, SCALABLE_SERVICE_TYPE } from "../scalable-service/component";
+import { ScalableServiceArgs } from "../scalable-service/args";
+import { ValidationError } from "../shared/validation";
 import { InputsSchema, plainInputs } from "./inputs";
 import { PackageSpec } from "./schemaTypes";
 

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { KUBE_LINTER_STACK_EXEMPTIONS, KUBE_SCORE_EXEMPTIONS } from "../../judges/config";
 import { findOpenApiSpec } from "../../judges/openapi";
 import { Judges, judgeManifests, judgeStack, runKubeconform } from "../../judges/run";
-import { EKS_DEFAULTS } from "../../components/eksClusterArgs";
+import { EKS_DEFAULTS } from "../../components/eks-cluster/args";
 import { KUBERNETES_OPENAPI_VERSION } from "../../judges/schemas";
 import { loadStackConfig } from "../../program/config";
 import { runProgram } from "../../program/evaluate";

@@ -7,8 +7,8 @@ import {
     CLUSTER_PROTECTED_TYPES,
     childOptionsTransform,
     NODE_GROUP_PROTECTED_TYPES,
-} from "./eksChildOptions";
-import { accessEntries, accessEntryAliases, accessPolicyArn } from "./eksClusterAccess";
+} from "./childOptions";
+import { accessEntries, accessEntryAliases, accessPolicyArn } from "./access";
 import {
     CLUSTER_ROLE,
     launchTemplateTagSpecifications,
@@ -17,8 +17,8 @@ import {
     ResolvedEksCluster,
     serviceTrustPolicy,
     SUBNET_TAGS,
-} from "./eksClusterConfig";
-import { amiReleaseParameter, NODE_AMI_TYPES } from "./eksVersions";
+} from "./config";
+import { amiReleaseParameter, NODE_AMI_TYPES } from "./versions";
 
 /**
  * The steps of `EksCluster`, one function per part of the platform. Each

@@ -1,4 +1,4 @@
-import type { Check } from "./validation";
+import type { Check } from "../shared/validation";
 
 /**
  * The processor architecture of an EC2 instance type, read from its name.

@@ -1,5 +1,5 @@
 import type { CpuArchitecture } from "./instanceArchitecture";
-import type { Check } from "./validation";
+import type { Check } from "../shared/validation";
 
 /**
  * What decides the software on an EKS cluster's nodes, in one place: the

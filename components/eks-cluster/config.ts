@@ -5,11 +5,11 @@ import {
     EksClusterArgs,
     NatStrategy,
     NodeGroupArgs,
-} from "./eksClusterArgs";
-import { resolveClusterAccess } from "./eksClusterAccess";
-import { checkAmiReleaseVersion, NodeAddonVersions, resolveNodeAddonVersions } from "./eksVersions";
+} from "./args";
+import { resolveClusterAccess } from "./access";
+import { checkAmiReleaseVersion, NodeAddonVersions, resolveNodeAddonVersions } from "./versions";
 import { CpuArchitecture, nodeGroupArchitecture } from "./instanceArchitecture";
-import { Check, IssueCollector, isIntInRange } from "./validation";
+import { Check, IssueCollector, isIntInRange } from "../shared/validation";
 
 /**
  * Resolves and validates `EksClusterArgs`, and holds the pure pieces of the

@@ -1,7 +1,7 @@
-import { isNonNegativeQuantity, parseQuantity } from "./quantity";
-import { DEFAULTS, ResourceQuantities, ScalableServiceArgs } from "./scalableServiceArgs";
-import { ResolvedScaling } from "./scalableServiceScaling";
-import { IssueCollector } from "./validation";
+import { isNonNegativeQuantity, parseQuantity } from "../shared/quantity";
+import { DEFAULTS, ResourceQuantities, ScalableServiceArgs } from "./args";
+import { ResolvedScaling } from "./scaling";
+import { IssueCollector } from "../shared/validation";
 
 /**
  * Resources: the container's requests and limits, each a valid quantity, no

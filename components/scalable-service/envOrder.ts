@@ -1,4 +1,4 @@
-import { IssueCollector } from "./validation";
+import { IssueCollector } from "../shared/validation";
 
 /**
  * The order of the container's `env` list. Kubernetes expands `$(VAR)` in a

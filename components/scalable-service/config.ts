@@ -6,16 +6,16 @@ import {
     IngressNamespaces,
     ScalableServiceArgs,
     ServiceType,
-} from "./scalableServiceArgs";
-import { ResolvedEnvFrom, ResolvedEnvVar, resolveEnv } from "./scalableServiceEnv";
-import { ResolvedIngress, resolveIngress } from "./scalableServiceIngress";
-import { ResolvedProbe, resolveProbes } from "./scalableServiceProbes";
-import { checkScaledRequests, resolveResources } from "./scalableServiceResources";
-import { ResolvedScaling, resolveScaling } from "./scalableServiceScaling";
+} from "./args";
+import { ResolvedEnvFrom, ResolvedEnvVar, resolveEnv } from "./env";
+import { ResolvedIngress, resolveIngress } from "./ingress";
+import { ResolvedProbe, resolveProbes } from "./probes";
+import { checkScaledRequests, resolveResources } from "./resources";
+import { ResolvedScaling, resolveScaling } from "./scaling";
 
-export type { ResolvedProbe } from "./scalableServiceProbes";
-export type { ResolvedScaling } from "./scalableServiceScaling";
-import { ResolvedPodExtras, resolvePodExtras } from "./scalableServicePod";
+export type { ResolvedProbe } from "./probes";
+export type { ResolvedScaling } from "./scaling";
+import { ResolvedPodExtras, resolvePodExtras } from "./pod";
 import {
     checkAnnotations,
     formatValue,
@@ -27,7 +27,7 @@ import {
     isIntInRange,
     isLabelKey,
     isLabelValue,
-} from "./validation";
+} from "../shared/validation";
 
 /**
  * Turns `ScalableServiceArgs` into a fully resolved, validated description.

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedProbe, ResolvedService } from "./scalableServiceConfig";
-import { buildEnvFrom, buildEnvVars, ENV_SECRET_UID_ANNOTATION } from "./scalableServiceEnv";
+import { ResolvedProbe, ResolvedService } from "./config";
+import { buildEnvFrom, buildEnvVars, ENV_SECRET_UID_ANNOTATION } from "./env";
 
 /**
  * Pure spec builders for `ScalableService`. Each takes the resolved

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EnvFromArgs, KeyRef, ScalableServiceArgs } from "./scalableServiceArgs";
-import { orderEnv } from "./scalableServiceEnvOrder";
-import { IssueCollector, isConfigMapKey, isDns1123Subdomain } from "./validation";
+import { EnvFromArgs, KeyRef, ScalableServiceArgs } from "./args";
+import { orderEnv } from "./envOrder";
+import { IssueCollector, isConfigMapKey, isDns1123Subdomain } from "../shared/validation";
 
 import Input = k8s.types.input;
 

@@ -1,6 +1,6 @@
-import type { EksClusterArgs } from "./eksClusterArgs";
-import type { ChildAlias } from "./eksChildOptions";
-import type { Check } from "./validation";
+import type { EksClusterArgs } from "./args";
+import type { ChildAlias } from "./childOptions";
+import type { Check } from "../shared/validation";
 
 /**
  * Who may reach the cluster's Kubernetes API: the admin and viewer principals,

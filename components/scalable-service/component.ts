@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ScalableServiceArgs } from "./scalableServiceArgs";
-import { ResolvedService, resolveScalableService } from "./scalableServiceConfig";
-import { buildEnvSecretData, needsEnvSecret } from "./scalableServiceEnv";
-import { buildIngressMetadata, buildIngressSpec } from "./scalableServiceIngress";
+import { ScalableServiceArgs } from "./args";
+import { ResolvedService, resolveScalableService } from "./config";
+import { buildEnvSecretData, needsEnvSecret } from "./env";
+import { buildIngressMetadata, buildIngressSpec } from "./ingress";
 import {
     buildDeploymentMetadata,
     buildDeploymentSpec,
@@ -16,7 +16,7 @@ import {
     buildServiceSpec,
     clusterUrl,
     PodWiring,
-} from "./scalableServiceSpecs";
+} from "./specs";
 
 import Input = k8s.types.input;
 

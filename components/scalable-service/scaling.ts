@@ -1,10 +1,5 @@
-import {
-    AutoscalingArgs,
-    DEFAULTS,
-    ScalableServiceArgs,
-    ScalingPolicy,
-} from "./scalableServiceArgs";
-import { IssueCollector, isIntInRange } from "./validation";
+import { AutoscalingArgs, DEFAULTS, ScalableServiceArgs, ScalingPolicy } from "./args";
+import { IssueCollector, isIntInRange } from "../shared/validation";
 
 /**
  * Scaling: a fixed replica count, or an HPA with its bounds, targets and

@@ -3,8 +3,8 @@ import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EksClusterArgs } from "./eksClusterArgs";
-import { createNodeAddons } from "./eksClusterAddons";
+import { EksClusterArgs } from "./args";
+import { createNodeAddons } from "./addons";
 import {
     createCluster,
     createKubernetesProvider,
@@ -13,8 +13,8 @@ import {
     createRole,
     createSecretsKey,
     createVpc,
-} from "./eksClusterParts";
-import { CLUSTER_ROLE, NODE_ROLE, resolveEksCluster, ResolvedEksCluster } from "./eksClusterConfig";
+} from "./parts";
+import { CLUSTER_ROLE, NODE_ROLE, resolveEksCluster, ResolvedEksCluster } from "./config";
 
 /** The component's type token. */
 export const EKS_CLUSTER_TYPE = "orchestration:index:EksCluster";

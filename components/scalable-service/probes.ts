@@ -1,5 +1,5 @@
-import { DEFAULTS, HttpProbe, ScalableServiceArgs } from "./scalableServiceArgs";
-import { IssueCollector, isIntInRange } from "./validation";
+import { DEFAULTS, HttpProbe, ScalableServiceArgs } from "./args";
+import { IssueCollector, isIntInRange } from "../shared/validation";
 
 /**
  * Probes: readiness (on by default), liveness and startup, each an HTTP GET

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, ScalableServiceArgs, ZoneSpread } from "./scalableServiceArgs";
-import { ENV_SECRET_UID_ANNOTATION } from "./scalableServiceEnv";
-import { IssueCollector, isDns1123Subdomain, isLabelKey, isLabelValue } from "./validation";
+import { DEFAULTS, ScalableServiceArgs, ZoneSpread } from "./args";
+import { ENV_SECRET_UID_ANNOTATION } from "./env";
+import { IssueCollector, isDns1123Subdomain, isLabelKey, isLabelValue } from "../shared/validation";
 
 /**
  * Validation of what goes on the pods beyond the container: their own labels

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IssueCollector, isDns1123Label, isDns1123Subdomain } from "./validation";
+import { IssueCollector, isDns1123Label, isDns1123Subdomain } from "../shared/validation";
 
 /**
  * The arguments, validation and trust policy of `PodIdentityRole`. Pure: no

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedEksCluster } from "./eksClusterConfig";
+import { ResolvedEksCluster } from "./config";
 
 /**
  * The EKS add-ons of `EksCluster` that run on its nodes. Each registers as a

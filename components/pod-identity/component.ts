@@ -5,7 +5,7 @@ import {
     podIdentityTrustPolicy,
     resolvePodIdentityRole,
     ResolvedPodIdentityRole,
-} from "./podIdentityRoleConfig";
+} from "./config";
 
 /** The component's type token. */
 export const POD_IDENTITY_ROLE_TYPE = "orchestration:index:PodIdentityRole";

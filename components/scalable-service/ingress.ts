@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import { IngressArgs, ScalableServiceArgs } from "./scalableServiceArgs";
-import { checkAnnotations, IssueCollector, isDns1123Subdomain } from "./validation";
+import { IngressArgs, ScalableServiceArgs } from "./args";
+import { checkAnnotations, IssueCollector, isDns1123Subdomain } from "../shared/validation";
 
 import Input = k8s.types.input;
 
