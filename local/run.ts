@@ -88,6 +88,7 @@ export async function up(paths: LocalPaths): Promise<void> {
             ]) {
                 fs.rmSync(p, { recursive: true, force: true });
             }
+            fs.mkdirSync(path.join(paths.pulumiDir, "state"));
             stackExists = false;
         }
         if (plan.action === "reuse") {
@@ -264,12 +265,17 @@ async function pendingOperations(pulumi: PulumiCli, project: StackRef): Promise<
     return doc.deployment?.pending_operations?.length ?? 0;
 }
 
+/** Whether the API server answers /readyz; three tries, so a busy moment doesn't condemn a cluster. */
 async function apiAnswers(kube: Kube): Promise<boolean> {
     if (!fs.existsSync(kube.kubeconfig)) return false;
-    const r = await kube.attempt(["--request-timeout=5s", "get", "--raw", "/readyz"], {
-        timeoutMs: 15_000,
-    });
-    return r.code === 0;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+        const r = await kube.attempt(["--request-timeout=5s", "get", "--raw", "/readyz"], {
+            timeoutMs: 15_000,
+        });
+        if (r.code === 0) return true;
+        if (attempt < 3) await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    return false;
 }
 
 async function readyNodes(kube: Kube): Promise<number> {
