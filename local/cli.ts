@@ -3,7 +3,7 @@
  */
 import * as os from "os";
 import { localPaths, parseArgs, USAGE } from "./plan";
-import { down, LocalError, printEnv, up } from "./run";
+import { down, interruption, LocalError, printEnv, up } from "./run";
 
 async function main(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
@@ -22,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
     process.on("SIGINT", () => {
         if (interrupted) process.exit(130);
         interrupted = true;
+        interruption.requested = true;
         console.error(
             "\nlocal: interrupted; waiting for the running step to stop (Ctrl-C again to leave now). The next npm run local:up recovers.",
         );
@@ -32,7 +33,12 @@ async function main(argv: string[]): Promise<number> {
         else await down(paths);
         return interrupted ? 130 : 0;
     } catch (err) {
-        if (err instanceof LocalError) {
+        if (interrupted) {
+            console.error(
+                "local: interrupted. npm run local:up resumes (it recreates a half-started cluster); npm run local:down removes what is there.",
+            );
+            return 130;
+        } else if (err instanceof LocalError) {
             console.error(`local: ${err.message}`);
         } else {
             console.error(`local: ${(err as Error).stack ?? String(err)}`);

@@ -31,6 +31,17 @@ export class LocalError extends Error {}
 
 const log = (line: string) => console.log(`local: ${line}`);
 
+/** Set on Ctrl-C (local/cli.ts): the running step finishes or stops, and no further step starts. */
+export const interruption = { requested: false };
+
+function checkpoint(): void {
+    if (interruption.requested) {
+        throw new LocalError(
+            "interrupted: no further step was started. npm run local:up resumes; npm run local:down removes what is there.",
+        );
+    }
+}
+
 /** `local:env`: the exports for the cluster at `paths`, on stdout. */
 export async function printEnv(paths: LocalPaths): Promise<void> {
     if (!fs.existsSync(clusterKubeconfig(paths.clusterDir))) {
@@ -77,6 +88,7 @@ export async function up(paths: LocalPaths): Promise<void> {
             pendingOperations: stackExists ? await pendingOperations(pulumi, project) : 0,
             stackWithoutConfigFile: stackExists && !fs.existsSync(paths.configFile),
         });
+        checkpoint();
         if (plan.action === "recreate") {
             log(`the cluster "${paths.name}" is there but unusable: ${plan.reason}.`);
             log("deleting it and the local stack's state, then starting afresh");
@@ -107,6 +119,7 @@ export async function up(paths: LocalPaths): Promise<void> {
             log(`cluster up in ${cluster.startSeconds} s`);
         }
 
+        checkpoint();
         const stack: StackRef = { cwd: PROJECT_ROOT, stack: STACK, configFile: paths.configFile };
         const config = repositoryStackConfig();
         if (!stackExists) {
@@ -117,6 +130,7 @@ export async function up(paths: LocalPaths): Promise<void> {
         }
         removeStaleLocks(paths);
 
+        checkpoint();
         log(`pulumi up --stack ${STACK} (config: Pulumi.${STACK}.yaml, kubeconfig: ${kubeconfig})`);
         const result = await exec(
             toolchain.bin("pulumi"),
@@ -129,6 +143,7 @@ export async function up(paths: LocalPaths): Promise<void> {
                 timeoutMs: 900_000,
             },
         );
+        checkpoint();
         if (result.code !== 0) {
             throw new LocalError(
                 `pulumi up failed (exit ${result.code}; its output is above). The cluster is still running: fix the cause and run npm run local:up again, or npm run local:down.`,
