@@ -45,7 +45,8 @@ export interface Cluster {
     delete(): Promise<void>;
 }
 
-const DEFAULT_NODES: NodeShape[] = ["a", "b", "c"].map((z, i) => ({
+/** The nodes a cluster gets by default: three, one per zone. */
+export const DEFAULT_NODES: NodeShape[] = ["a", "b", "c"].map((z, i) => ({
     name: `kwok-node-${i}`,
     zone: `zone-${z}`,
 }));
@@ -61,10 +62,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const { toolchain, workDir, name } = opts;
     const nodes = opts.nodes ?? DEFAULT_NODES;
     fs.mkdirSync(workDir, { recursive: true });
-    const kubeconfig = path.join(workDir, "kubeconfig");
-    const env = { ...process.env, KWOK_WORKDIR: path.join(workDir, "kwok") };
-    const kwokctl = (args: string[]) =>
-        exec(toolchain.bin("kwokctl"), [...args, "--name", name], { env, timeoutMs: 300_000 });
+    const kubeconfig = clusterKubeconfig(workDir);
+    const kwokctl = (args: string[]) => runKwokctl(opts, args);
     const config = writeKwokctlConfig(workDir, toolchain);
 
     let created = false;
@@ -77,7 +76,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         delete: async () => {
             if (created) {
                 created = false;
-                await kwokctl(["delete", "cluster"]);
+                await deleteCluster(opts);
             }
         },
     };
@@ -101,6 +100,31 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     }
     cluster.startSeconds = secondsSince(started);
     return cluster;
+}
+
+/** The kubeconfig of the cluster whose work dir is `workDir`. */
+export function clusterKubeconfig(workDir: string): string {
+    return path.join(workDir, "kubeconfig");
+}
+
+/** kwokctl on the cluster `name`, with KWOK's own state under `workDir`. */
+function runKwokctl(opts: Pick<ClusterOptions, "name" | "workDir" | "toolchain">, args: string[]) {
+    const env = { ...process.env, KWOK_WORKDIR: path.join(opts.workDir, "kwok") };
+    return exec(opts.toolchain.bin("kwokctl"), [...args, "--name", opts.name], {
+        env,
+        timeoutMs: 300_000,
+    });
+}
+
+/**
+ * `kwokctl delete cluster`: stops the cluster's processes and removes KWOK's
+ * state of it, also for a cluster another process started or whose processes
+ * died. Deleting a cluster that isn't there succeeds.
+ */
+export async function deleteCluster(
+    opts: Pick<ClusterOptions, "name" | "workDir" | "toolchain">,
+): Promise<void> {
+    await runKwokctl(opts, ["delete", "cluster"]);
 }
 
 function writeKwokctlConfig(workDir: string, toolchain: Toolchain): string {

@@ -17,6 +17,8 @@ export interface ExecOptions {
     timeoutMs?: number;
     /** Resolve with a non-zero exit code instead of throwing. @default false */
     allowFailure?: boolean;
+    /** Also pass the command's output on to this process's, as it comes (a live progress display). @default false */
+    echo?: boolean;
 }
 
 /** A command that failed, with everything it printed. */
@@ -60,9 +62,11 @@ export function exec(file: string, args: string[], opts: ExecOptions = {}): Prom
         }, opts.timeoutMs ?? 600_000);
         child.stdout!.on("data", (chunk: Buffer) => {
             stdout += chunk.toString();
+            if (opts.echo) process.stdout.write(chunk);
         });
         child.stderr!.on("data", (chunk: Buffer) => {
             stderr += chunk.toString();
+            if (opts.echo) process.stderr.write(chunk);
         });
         child.on("error", (err) => {
             clearTimeout(timer);

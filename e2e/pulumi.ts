@@ -21,6 +21,40 @@ export interface UpOptions {
     allowFailure?: boolean;
 }
 
+/** The secrets passphrase of the e2e stacks (throwaway state, nothing secret in it). */
+export const E2E_PASSPHRASE = "e2e";
+
+/**
+ * The directories the CLI needs first on PATH: the toolchain (the CLI finds its
+ * language host there), then the Node.js running this process (for the program).
+ */
+export function pulumiPathFirst(binDir: string): string[] {
+    return [binDir, path.dirname(process.execPath)];
+}
+
+/**
+ * The variables, beside PATH, that isolate the toolchain's CLI from the user's
+ * own setup: a home of its own under `workDir` (where the Kubernetes provider is
+ * installed), a file state backend in `workDir/state`, no update checks, no
+ * plugin downloads, and only plugins installed into that home at an exact
+ * version, never one found on PATH. `kubeconfig` is the cluster the program deploys to.
+ */
+export function pulumiVariables(
+    workDir: string,
+    kubeconfig: string,
+    passphrase: string,
+): Record<string, string> {
+    return {
+        PULUMI_HOME: path.join(workDir, "pulumi-home"),
+        PULUMI_BACKEND_URL: `file://${path.join(workDir, "state")}`,
+        PULUMI_CONFIG_PASSPHRASE: passphrase,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+        KUBECONFIG: kubeconfig,
+    };
+}
+
 /**
  * The Pulumi CLI built by the toolchain, isolated from the user's own setup:
  * its own PULUMI_HOME, a file state backend, no update checks and no plugin
@@ -37,24 +71,14 @@ export class PulumiCli {
         toolchain: Toolchain,
         workDir: string,
         kubeconfig: string,
+        passphrase: string,
     ): NodeJS.ProcessEnv {
-        const state = path.join(workDir, "state");
-        fs.mkdirSync(state, { recursive: true });
+        fs.mkdirSync(path.join(workDir, "state"), { recursive: true });
         return {
             ...process.env,
-            // The toolchain first (the CLI finds its language host on PATH), then the Node.js running these tests.
-            PATH: [toolchain.binDir, path.dirname(process.execPath), process.env.PATH].join(
-                path.delimiter,
-            ),
-            PULUMI_HOME: path.join(workDir, "pulumi-home"),
-            PULUMI_BACKEND_URL: `file://${state}`,
-            PULUMI_CONFIG_PASSPHRASE: "e2e",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            // Only plugins installed into PULUMI_HOME, at an exact version; never one found on PATH.
-            PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+            PATH: [...pulumiPathFirst(toolchain.binDir), process.env.PATH].join(path.delimiter),
+            ...pulumiVariables(workDir, kubeconfig, passphrase),
             PULUMI_ACCESS_TOKEN: "",
-            KUBECONFIG: kubeconfig,
         };
     }
 
@@ -71,8 +95,12 @@ export class PulumiCli {
         toolchain: Toolchain,
         workDir: string,
         kubeconfig: string,
+        passphrase = E2E_PASSPHRASE,
     ): Promise<PulumiCli> {
-        const cli = new PulumiCli(toolchain, PulumiCli.environment(toolchain, workDir, kubeconfig));
+        const cli = new PulumiCli(
+            toolchain,
+            PulumiCli.environment(toolchain, workDir, kubeconfig, passphrase),
+        );
         await cli.run(process.cwd(), [
             "plugin",
             "install",
