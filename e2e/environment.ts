@@ -30,6 +30,8 @@ export async function containerEnvironment(
             const kind = v.valueFrom.secretKeyRef ? "secret" : "configmap";
             const value = (await read(kind, ref.name))[ref.key];
             if (value !== undefined) env[v.name] = value;
+        } else if (v.valueFrom === undefined) {
+            env[v.name] = ""; // the API server drops an empty value
         }
     }
     return env;

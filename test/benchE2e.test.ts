@@ -348,7 +348,7 @@ describe("bench:e2e: figures and budgets", function () {
         assert.equal(failureText(checks.filter((c) => c.met === true)), undefined);
     });
 
-    it("misses the total RSS budget at N=100 when the largest run's processes together pass 1 GiB, and fails it when the provider's peak was not read", function () {
+    it("misses the total RSS budget at N=100 when the largest run's processes together pass 1 GiB, and fails it when the provider's or the program's peak was not read", function () {
         const big = caseOf(
             caseName(100),
             100,
@@ -370,6 +370,16 @@ describe("bench:e2e: figures and budgets", function () {
                 null,
                 'not measured: N=100: the peak RSS of the provider (pulumi-resource-kubernetes) was not read for "(b) pulumi up"',
             ],
+        );
+        const noProgram = caseOf(
+            caseName(100),
+            100,
+            { pulumi: 60_000 },
+            { engine: 200_000, program: 0, provider: 250_000 },
+        );
+        assert.deepEqual(
+            checkBudgets([noProgram])[7].actual,
+            'not measured: N=100: the peak RSS of the program (node) was not read for "(b) pulumi up"',
         );
     });
 

@@ -114,7 +114,7 @@ for (const preview of [false, true]) {
             const env = deployment.inputs.spec.template.spec.containers[0].env as any[];
             assert.deepEqual(
                 env.map((v) => v.name),
-                ["API_TOKEN", "DB_PASSWORD", "DATABASE_URL", "REGION", "SMTP", "UPSTREAM"],
+                ["API_TOKEN", "REGION", "SMTP", "DB_PASSWORD", "DATABASE_URL", "UPSTREAM"],
             );
             for (const name of ["API_TOKEN", "DB_PASSWORD"]) {
                 const entry = env.find((v) => v.name === name);

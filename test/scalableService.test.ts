@@ -391,9 +391,9 @@ describe("ScalableService (under mocks)", () => {
             const d = mocks.one(T.deployment);
             assert.deepEqual(d.inputs.spec.template.spec.containers[0].env, [
                 ref("API_TOKEN"),
-                ref("DB_PASSWORD"),
                 { name: "LOG_LEVEL", value: "info" },
                 { name: "MODE", valueFrom: { configMapKeyRef: { name: "settings", key: "mode" } } },
+                ref("DB_PASSWORD"),
                 { name: "UPSTREAM", value: "http://other:80" },
             ]);
             assert.ok(d.dependencies.includes((await valueOf(svc.envSecret!.urn))!));

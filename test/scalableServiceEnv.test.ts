@@ -24,7 +24,7 @@ function rejects(extra: Partial<ScalableServiceArgs>, ...fragments: string[]): v
 }
 
 describe("env and secrets (pure)", () => {
-    it("classifies each value: plain, computed, { secret }, and references, sorted by name", () => {
+    it("classifies each value: plain, computed, { secret }, and references, in name order with Outputs last", () => {
         const computed = pulumi.output("x");
         const svc = resolveEnv({
             Z_PLAIN: "1",
@@ -36,11 +36,11 @@ describe("env and secrets (pure)", () => {
         assert.deepEqual(
             svc.env.map((v) => [v.name, v.kind]),
             [
-                ["A_COMPUTED", "computed"],
                 ["B_REF", "secretKeyRef"],
                 ["C_CM", "configMapKeyRef"],
                 ["M_SECRET", "secret"],
                 ["Z_PLAIN", "plain"],
+                ["A_COMPUTED", "computed"],
             ],
         );
         assert.equal(needsEnvSecret(svc.env), true);
@@ -81,12 +81,12 @@ describe("env and secrets (pure)", () => {
             valueFrom: { secretKeyRef: { name: "api-env-abc", key: name } },
         });
         assert.deepEqual(entries, [
-            ref("DB_PASSWORD"),
             ref("TOKEN"),
+            ref("DB_PASSWORD"),
             { name: "UPSTREAM", value: "http://other:80" },
         ]);
         // The reference to a secret is not itself a secret, so the Deployment carries none.
-        const dbEntry = buildEnvVars(svc.env, "api-env-abc")[0] as pulumi.Output<unknown>;
+        const dbEntry = buildEnvVars(svc.env, "api-env-abc")[1] as pulumi.Output<unknown>;
         assert.equal(await pulumi.isSecret(dbEntry), false);
     });
 
@@ -145,7 +145,7 @@ describe("env and secrets (pure)", () => {
         rejects(
             {
                 env: {
-                    BOTH: { secret: "a", secretKeyRef: { name: "x", key: "y" } } as never,
+                    BOTH: { secret: "hunter2", secretKeyRef: { name: "x", key: "y" } } as never,
                     NUM: 5 as never,
                     BAD_REF: { secretKeyRef: { name: "Not_A_Name", key: "k" } },
                     BAD_KEY: { configMapKeyRef: { name: "cm", key: "a/b" } },
@@ -153,12 +153,21 @@ describe("env and secrets (pure)", () => {
                     BAD_SECRET: { secret: 42 as never },
                 },
             },
-            `'env.BOTH' ({"secret":"a","secretKeyRef":{"name":"x","key":"y"}}) must be a string, an Output, { secret }, { secretKeyRef } or { configMapKeyRef }`,
+            `'env.BOTH' ({"secret":"<secret>","secretKeyRef":{"name":"x","key":"y"}}) must be a string, an Output, { secret }, { secretKeyRef } or { configMapKeyRef }`,
             `'env.NUM' (5) must be`,
             `'env.BAD_REF.secretKeyRef.name' ("Not_A_Name") must be a Secret or ConfigMap name`,
             `'env.BAD_KEY.configMapKeyRef.key' ("a/b") must be a data key`,
             `'env.DOTS_KEY.secretKeyRef.key' ("..data") must be a data key (letters, digits, '-', '_' and '.', not starting with '..')`,
-            `'env.BAD_SECRET.secret' (42) must be a string or an Output`,
+            `'env.BAD_SECRET.secret' ("<number>") must be a string or an Output`,
+        );
+        // A secret never reaches the message, whatever else is wrong with the value.
+        assert.throws(
+            () =>
+                resolveScalableService("api", {
+                    ...minimalArgs(),
+                    env: { BOTH: { secret: "hunter2", optional: true } as never },
+                }),
+            (err: Error) => !err.message.includes("hunter2"),
         );
     });
 

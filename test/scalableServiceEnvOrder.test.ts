@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveScalableService, ScalableServiceArgs } from "../components";
+import { buildEnvVars } from "../components/scalable-service/env";
 import { envReferences, expandEnvValue } from "../components/scalable-service/envOrder";
 import { buildDeploymentSpec } from "../components/scalable-service/specs";
 import { assertRejected, minimalArgs } from "./fixtures";
@@ -91,7 +92,28 @@ describe("env order and $(VAR) expansion (pure)", () => {
         assertRejected("api", { env: { X: "$(Y)", Y: "$(X)" } }, `'env.X' ("X → Y → X")`);
     });
 
-    it("does not read an Output's text: a computed value keeps its name-order place", () => {
-        assert.deepEqual(order({ A: pulumi.output("$(B)"), B: "1" }), ["A", "B"]);
+    it("puts a value whose text is an Output after the others, where what it references is defined", () => {
+        assert.deepEqual(order({ A: pulumi.output("$(B)"), B: "1", C: "$(A)" }), ["B", "A", "C"]);
+    });
+
+    it("warns, once an Output's text is known, of a reference Kubernetes won't expand", async () => {
+        const svc = resolveScalableService("api", {
+            ...minimalArgs(),
+            env: {
+                A_URL: pulumi.output("http://$(B_HOST)/"), // B_HOST is an Output too, listed after it
+                B_HOST: pulumi.output("db"),
+                C_TOKEN: pulumi.secret("x-$(B_HOST)"), // read through secretKeyRef: never expanded
+                D_OK: pulumi.output("$(PLAIN)"),
+                PLAIN: "1",
+            },
+        }).resolved;
+        const warnings: string[] = [];
+        const entries = buildEnvVars(svc.env, "api-env-abc", (m) => warnings.push(m));
+        await Promise.all(entries.map((e) => new Promise((r) => pulumi.output(e).apply(r))));
+        await new Promise((r) => setImmediate(r));
+        assert.deepEqual(warnings.sort(), [
+            "env.A_URL references $(B_HOST), listed after it, so Kubernetes leaves the reference literal: an Output's text isn't known when the list is ordered; make the referenced value a plain string or build the value in your program",
+            "env.C_TOKEN is a secret, so it is read from the component's Secret, and Kubernetes does not expand its $(B_HOST): build the value in your program instead",
+        ]);
     });
 });

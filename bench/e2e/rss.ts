@@ -55,7 +55,9 @@ export function rssByKind(processes: readonly ProcessPeak[]): KindRss {
 /**
  * All processes together: the sum of each kind's peak. The peaks may come at
  * different moments, so this is an upper bound of the RSS at any one instant:
- * a budget on it can't pass by luck of the sampling.
+ * a budget on it errs on the side of failing. (Each peak is the kernel's
+ * VmHWM, read every poll, so only growth in a process's last poll interval
+ * can be missed.)
  */
 export const totalRss = (r: KindRss): number => PROCESS_KINDS.reduce((s, k) => s + r[k], 0);
 

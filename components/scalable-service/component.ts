@@ -197,7 +197,10 @@ function createDeployment(
         name,
         {
             metadata: buildDeploymentMetadata(resolved, metadata),
-            spec: buildDeploymentSpec(resolved, prerequisites.wiring),
+            spec: buildDeploymentSpec(resolved, {
+                ...prerequisites.wiring,
+                warn: (message) => void pulumi.log.warn(message, parent),
+            }),
         },
         {
             parent,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvFromArgs, KeyRef, ScalableServiceArgs } from "./args";
-import { orderEnv } from "./envOrder";
+import { envReferences, orderEnv } from "./envOrder";
 import { IssueCollector, isConfigMapKey, isDns1123Subdomain } from "../shared/validation";
 
 import Input = k8s.types.input;
@@ -88,6 +88,12 @@ function checkKeyRef(issues: IssueCollector, field: string, ref: unknown): ref i
     return ok.every(Boolean);
 }
 
+/** `value` with a `secret` entry masked, so an error message never prints a secret. */
+function withoutSecret(value: unknown): unknown {
+    if (typeof value !== "object" || value === null || !("secret" in value)) return value;
+    return { ...value, secret: "<secret>" };
+}
+
 function resolveEnvVar(issues: IssueCollector, name: string, value: unknown): ResolvedEnvVar[] {
     const field = `env.${name}`;
     if (typeof value === "string") {
@@ -98,7 +104,7 @@ function resolveEnvVar(issues: IssueCollector, name: string, value: unknown): Re
     }
     const keys = typeof value === "object" && value !== null ? Object.keys(value) : [];
     if (keys.length !== 1) {
-        issues.add(field, value, `must be ${VALUE_FORMS}`);
+        issues.add(field, withoutSecret(value), `must be ${VALUE_FORMS}`);
         return [];
     }
     const form = keys[0];
@@ -107,7 +113,7 @@ function resolveEnvVar(issues: IssueCollector, name: string, value: unknown): Re
         return issues.check(
             isStringInput(inner),
             `${field}.secret`,
-            inner,
+            `<${typeof inner}>`,
             "must be a string or an Output",
         )
             ? [{ name, kind: "secret", value: inner as pulumi.Input<string> }]
@@ -189,7 +195,12 @@ export function resolveEnv(
             const resolved = resolveEnvVar(issues, name, given[name]);
             return nameOk ? resolved : [];
         });
-    const env = orderEnv(issues, resolvedVars, (v) => (v.kind === "plain" ? v.value : undefined));
+    const env = orderEnv(
+        issues,
+        resolvedVars,
+        (v) => (v.kind === "plain" ? v.value : undefined),
+        (v) => (v.kind === "computed" ? 1 : 0),
+    );
     let envFrom: ResolvedEnvFrom[] = [];
     if (args.envFrom !== undefined) {
         if (Array.isArray(args.envFrom)) {
@@ -230,26 +241,61 @@ function secretRef(name: string, secretName: pulumi.Input<string>): Input.core.v
 export function buildEnvVars(
     env: readonly ResolvedEnvVar[],
     secretName: pulumi.Input<string> | undefined,
+    warn: (message: string) => void = () => undefined,
 ): pulumi.Input<Input.core.v1.EnvVar>[] {
     if (needsEnvSecret(env) && secretName === undefined) {
         throw new Error("buildEnvVars: a secret or computed variable needs the env Secret's name");
     }
-    return env.map((v): pulumi.Input<Input.core.v1.EnvVar> => {
+    const later = (i: number) => new Set(env.slice(i).map((v) => v.name));
+    return env.map((v, i): pulumi.Input<Input.core.v1.EnvVar> => {
         switch (v.kind) {
             case "plain":
                 return { name: v.name, value: v.value };
             case "secret":
                 return secretRef(v.name, secretName!);
             case "computed":
-                return secretness(v.value).apply((isSecret) =>
-                    isSecret
+                return secretness(v.value).apply((isSecret) => {
+                    // Read only for the warning: the entry itself must not derive from a secret.
+                    void pulumi.output(v.value).apply((value) => {
+                        const warning = referenceWarning(v.name, value, isSecret, later(i + 1));
+                        if (warning) warn(warning);
+                    });
+                    return isSecret
                         ? secretRef(v.name, secretName!)
-                        : pulumi.output(v.value).apply((value) => ({ name: v.name, value })),
-                );
+                        : pulumi.output(v.value).apply((value) => ({ name: v.name, value }));
+                });
             default:
                 return { name: v.name, valueFrom: { [v.kind]: { ...v.ref } } };
         }
     });
+}
+
+/**
+ * Why an Output's `$(VAR)` references won't expand, once its text is known:
+ * a secret value is read through `secretKeyRef`, which Kubernetes never
+ * expands, and a reference to a variable listed later stays literal.
+ */
+function referenceWarning(
+    name: string,
+    value: string,
+    isSecret: boolean,
+    listedLater: Set<string>,
+): string | undefined {
+    const refs = envReferences(value);
+    if (refs.length === 0) return undefined;
+    if (isSecret) {
+        return (
+            `env.${name} is a secret, so it is read from the component's Secret, and Kubernetes ` +
+            `does not expand its $(${refs[0]}): build the value in your program instead`
+        );
+    }
+    const late = refs.filter((r) => listedLater.has(r));
+    if (late.length === 0) return undefined;
+    return (
+        `env.${name} references $(${late.join("), $(")}), listed after it, so Kubernetes leaves ` +
+        "the reference literal: an Output's text isn't known when the list is ordered; make the " +
+        "referenced value a plain string or build the value in your program"
+    );
 }
 
 /** The container's `envFrom` entries. */

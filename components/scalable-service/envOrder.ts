@@ -12,7 +12,11 @@ import { IssueCollector } from "../shared/validation";
  * after the variables it references (a topological sort that always takes
  * the first name that is ready). References form a graph only through plain
  * string values: a value read from a Secret or ConfigMap is never expanded,
- * and an Output's text is not known when the list is built.
+ * and an Output's text is not known when the list is built. So variables
+ * whose text is unknown go after all the others (`rank`), where whatever
+ * they reference is most likely defined already:
+ * `DATABASE_URL: pulumi.interpolate\`postgres://app:$(DB_PASSWORD)@${host}/app\``
+ * still follows `DB_PASSWORD`.
  */
 
 const OPERATOR = "$";
@@ -65,13 +69,15 @@ export function envReferences(value: string): string[] {
 /**
  * `vars` in the order the container needs (see above); `expandedText` gives a
  * variable's value when the kubelet expands it (a plain string), and undefined
- * otherwise. A cycle of references can't be ordered: it is recorded in
- * `issues`, naming its variables, and the variables in it are left out.
+ * otherwise; a ready variable of a lower `rank` goes first. A cycle of
+ * references can't be ordered: it is recorded in `issues`, naming its
+ * variables, and the variables in it are left out.
  */
 export function orderEnv<T extends { name: string }>(
     issues: IssueCollector,
     vars: readonly T[],
     expandedText: (v: T) => string | undefined,
+    rank: (v: T) => number = () => 0,
 ): T[] {
     const byName = new Map(vars.map((v) => [v.name, v]));
     const dependencies = new Map(
@@ -80,11 +86,12 @@ export function orderEnv<T extends { name: string }>(
     const placed = new Set<string>();
     const ordered: T[] = [];
     const pending = [...byName.keys()].sort();
-    for (let next = firstReady(pending, dependencies, placed); next !== undefined;) {
+    const ranked = (name: string) => rank(byName.get(name)!);
+    for (let next = firstReady(pending, dependencies, placed, ranked); next !== undefined;) {
         placed.add(next);
         ordered.push(byName.get(next)!);
         pending.splice(pending.indexOf(next), 1);
-        next = firstReady(pending, dependencies, placed);
+        next = firstReady(pending, dependencies, placed, ranked);
     }
     if (pending.length > 0) {
         const cycle = findCycle(pending[0], dependencies, placed);
@@ -108,12 +115,18 @@ function referencedVars(
     return envReferences(text).filter((name) => name !== self && byName.has(name));
 }
 
+/** The ready name of the lowest rank, first by name among equals (`pending` is sorted). */
 function firstReady(
     pending: readonly string[],
     dependencies: Map<string, string[]>,
     placed: Set<string>,
+    rank: (name: string) => number,
 ): string | undefined {
-    return pending.find((name) => dependencies.get(name)!.every((d) => placed.has(d)));
+    const ready = pending.filter((name) => dependencies.get(name)!.every((d) => placed.has(d)));
+    return ready.reduce<string | undefined>(
+        (best, name) => (best === undefined || rank(name) < rank(best) ? name : best),
+        undefined,
+    );
 }
 
 /** A cycle reached from `start` among the unplaced variables, closed: `[A, B, A]`. */

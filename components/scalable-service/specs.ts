@@ -21,6 +21,8 @@ export interface PodWiring {
      * rolls the pods; an absent UID (plain mocks) sets no annotation.
      */
     envSecretUid?: pulumi.Input<string | undefined>;
+    /** Where a warning about an Output's `$(VAR)` references goes, once its text is known. */
+    warn?: (message: string) => void;
 }
 
 /** The name of the container port; the Service targets it by name. */
@@ -75,7 +77,9 @@ export function buildContainer(
         imagePullPolicy: svc.imagePullPolicy,
         ...(svc.args ? { args: svc.args } : {}),
         ports: [{ name: PORT_NAME, containerPort: svc.port, protocol: "TCP" }],
-        ...(svc.env.length > 0 ? { env: buildEnvVars(svc.env, wiring.envSecretName) } : {}),
+        ...(svc.env.length > 0
+            ? { env: buildEnvVars(svc.env, wiring.envSecretName, wiring.warn) }
+            : {}),
         ...(svc.envFrom.length > 0 ? { envFrom: buildEnvFrom(svc.envFrom) } : {}),
         resources: { requests: { ...svc.requests }, limits: { ...svc.limits } },
         ...(readiness ? { readinessProbe: buildProbe(readiness) } : {}),

@@ -69,11 +69,11 @@ type scalableServiceArgs struct {
 	// Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
 	// goes into a Secret the component owns (`envSecret`) and is referenced with
 	// `secretKeyRef`: it never appears in the Deployment. A change to that
-	// Secret's data replaces it under a new name, which rolls the pods. They are
-	// set in key order, except that a variable comes after every variable its
-	// plain value references as `$(VAR)`, so Kubernetes expands the reference
-	// (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
-	// references is refused. See `EnvValue`.
+	// Secret's data replaces it, which rolls the pods. They are set in key order,
+	// with Outputs after the rest, except that a variable comes after every
+	// variable its plain value references as `$(VAR)`, so Kubernetes expands the
+	// reference (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle
+	// of references is refused. See `EnvValue`.
 	//
 	// Default: none
 	Env map[string]interface{} `pulumi:"env"`
@@ -220,11 +220,11 @@ type ScalableServiceArgs struct {
 	// Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
 	// goes into a Secret the component owns (`envSecret`) and is referenced with
 	// `secretKeyRef`: it never appears in the Deployment. A change to that
-	// Secret's data replaces it under a new name, which rolls the pods. They are
-	// set in key order, except that a variable comes after every variable its
-	// plain value references as `$(VAR)`, so Kubernetes expands the reference
-	// (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
-	// references is refused. See `EnvValue`.
+	// Secret's data replaces it, which rolls the pods. They are set in key order,
+	// with Outputs after the rest, except that a variable comes after every
+	// variable its plain value references as `$(VAR)`, so Kubernetes expands the
+	// reference (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle
+	// of references is refused. See `EnvValue`.
 	//
 	// Default: none
 	Env map[string]interface{}

@@ -71,11 +71,11 @@ class ScalableServiceArgs:
         :param Mapping[str, Union[pulumi.Input[_builtins.str], 'SecretEnvValueArgs', 'SecretKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgs']] env: Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
                goes into a Secret the component owns (`envSecret`) and is referenced with
                `secretKeyRef`: it never appears in the Deployment. A change to that
-               Secret's data replaces it under a new name, which rolls the pods. They are
-               set in key order, except that a variable comes after every variable its
-               plain value references as `$(VAR)`, so Kubernetes expands the reference
-               (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
-               references is refused. See `EnvValue`.
+               Secret's data replaces it, which rolls the pods. They are set in key order,
+               with Outputs after the rest, except that a variable comes after every
+               variable its plain value references as `$(VAR)`, so Kubernetes expands the
+               reference (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle
+               of references is refused. See `EnvValue`.
                
                Default: none
         :param Sequence['EnvFromArgs'] env_from: Whole Secrets or ConfigMaps whose every key becomes a variable.
@@ -305,11 +305,11 @@ class ScalableServiceArgs:
         Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
         goes into a Secret the component owns (`envSecret`) and is referenced with
         `secretKeyRef`: it never appears in the Deployment. A change to that
-        Secret's data replaces it under a new name, which rolls the pods. They are
-        set in key order, except that a variable comes after every variable its
-        plain value references as `$(VAR)`, so Kubernetes expands the reference
-        (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
-        references is refused. See `EnvValue`.
+        Secret's data replaces it, which rolls the pods. They are set in key order,
+        with Outputs after the rest, except that a variable comes after every
+        variable its plain value references as `$(VAR)`, so Kubernetes expands the
+        reference (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle
+        of references is refused. See `EnvValue`.
 
         Default: none
         """
@@ -722,11 +722,11 @@ class ScalableService(pulumi.ComponentResource):
         :param Mapping[str, Union[pulumi.Input[_builtins.str], Union['SecretEnvValueArgs', 'SecretEnvValueArgsDict'], Union['SecretKeyRefEnvValueArgs', 'SecretKeyRefEnvValueArgsDict'], Union['ConfigMapKeyRefEnvValueArgs', 'ConfigMapKeyRefEnvValueArgsDict']]] env: Environment variables. A value that is a Pulumi secret, or `{ secret: value }`,
                goes into a Secret the component owns (`envSecret`) and is referenced with
                `secretKeyRef`: it never appears in the Deployment. A change to that
-               Secret's data replaces it under a new name, which rolls the pods. They are
-               set in key order, except that a variable comes after every variable its
-               plain value references as `$(VAR)`, so Kubernetes expands the reference
-               (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle of
-               references is refused. See `EnvValue`.
+               Secret's data replaces it, which rolls the pods. They are set in key order,
+               with Outputs after the rest, except that a variable comes after every
+               variable its plain value references as `$(VAR)`, so Kubernetes expands the
+               reference (`DATABASE_URL: "postgres://app:$(DB_PASSWORD)@db/app"`); a cycle
+               of references is refused. See `EnvValue`.
                
                Default: none
         :param Sequence[Union['EnvFromArgs', 'EnvFromArgsDict']] env_from: Whole Secrets or ConfigMaps whose every key becomes a variable.
