@@ -3,6 +3,18 @@ import { SELECTOR_LABEL } from "../components/scalable-service/config";
 import { Kube } from "./kube";
 import { waitFor } from "./proc";
 
+/** The kinds of what a ScalableService with an HPA and no env Secret, config or Ingress makes. */
+export const SERVICE_KINDS = [
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "NetworkPolicy",
+    "Pod",
+    "PodDisruptionBudget",
+    "ReplicaSet",
+    "Service",
+    "ServiceAccount",
+];
+
 /**
  * Every namespaced kind a ScalableService creates, or its Deployment makes
  * (ReplicaSets and Pods carry the pod template's labels), as kubectl names them.

@@ -60,100 +60,125 @@ export async function printEnv(paths: LocalPaths): Promise<void> {
     );
 }
 
+/** What every command works with: the toolchain, the cluster's kubeconfig, the CLI and the stack. */
+interface Session {
+    toolchain: Toolchain;
+    kubeconfig: string;
+    kube: Kube;
+    pulumi: PulumiCli;
+    /** The stack in the project copy, for commands that read the state. */
+    project: StackRef;
+    /** The stack in the checkout, with its config file in the state directory, for up and destroy. */
+    stack: StackRef;
+    stackExists: boolean;
+}
+
+async function openSession(paths: LocalPaths): Promise<Session> {
+    const toolchain = await ensureToolchain();
+    const kubeconfig = clusterKubeconfig(paths.clusterDir);
+    const pulumi = await PulumiCli.create(toolchain, paths.pulumiDir, kubeconfig, LOCAL_PASSPHRASE);
+    const project: StackRef = { cwd: projectCopy(paths), stack: STACK };
+    return {
+        toolchain,
+        kubeconfig,
+        kube: new Kube(toolchain.bin("kubectl"), kubeconfig),
+        pulumi,
+        project,
+        stack: { cwd: PROJECT_ROOT, stack: STACK, configFile: paths.configFile },
+        stackExists: (await stackNames(pulumi, project.cwd)).includes(STACK),
+    };
+}
+
+/** Runs `pulumi <args>` on the local stack from the checkout, its output shown live. */
+function pulumiOnStack(session: Session, args: string[], allowFailure = false) {
+    return exec(
+        session.toolchain.bin("pulumi"),
+        session.pulumi.commandLine([...args, ...session.pulumi.stackArgs(session.stack)]),
+        {
+            cwd: PROJECT_ROOT,
+            env: session.pulumi.env,
+            echo: true,
+            allowFailure,
+            timeoutMs: 900_000,
+        },
+    );
+}
+
 /** `local:up`: toolchain, build, cluster, stack, `pulumi up`, then what it deployed. */
 export async function up(paths: LocalPaths): Promise<void> {
     fs.mkdirSync(paths.stateDir, { recursive: true });
     const releasePid = claimPidFile(paths.pidFile);
     try {
-        const toolchain = await ensureToolchain();
         await ensureBuild();
-        const kubeconfig = clusterKubeconfig(paths.clusterDir);
-        const pulumi = await PulumiCli.create(
-            toolchain,
-            paths.pulumiDir,
-            kubeconfig,
-            LOCAL_PASSPHRASE,
+        const session = await openSession(paths);
+        await ensureCluster(paths, session);
+        checkpoint();
+        await ensureStack(paths, session);
+        checkpoint();
+        log(
+            `pulumi up --stack ${STACK} (config: Pulumi.${STACK}.yaml, kubeconfig: ${session.kubeconfig})`,
         );
-        const project: StackRef = { cwd: projectCopy(paths), stack: STACK };
-        let stackExists = (await stackNames(pulumi, project.cwd)).includes(STACK);
-
-        const kube = new Kube(toolchain.bin("kubectl"), kubeconfig);
-        const plan = planCluster({
-            onDisk:
-                fs.existsSync(kubeconfig) ||
-                fs.existsSync(path.join(paths.clusterDir, "kwok", "clusters", paths.name)),
-            apiAnswers: await apiAnswers(kube),
-            readyNodes: await readyNodes(kube),
-            expectedNodes: DEFAULT_NODES.length,
-            pendingOperations: stackExists ? await pendingOperations(pulumi, project) : 0,
-            stackWithoutConfigFile: stackExists && !fs.existsSync(paths.configFile),
-        });
-        checkpoint();
-        if (plan.action === "recreate") {
-            log(`the cluster "${paths.name}" is there but unusable: ${plan.reason}.`);
-            log("deleting it and the local stack's state, then starting afresh");
-            await deleteCluster({ name: paths.name, workDir: paths.clusterDir, toolchain });
-            for (const p of [
-                paths.clusterDir,
-                path.join(paths.pulumiDir, "state"),
-                paths.configFile,
-            ]) {
-                fs.rmSync(p, { recursive: true, force: true });
-            }
-            fs.mkdirSync(path.join(paths.pulumiDir, "state"));
-            stackExists = false;
-        }
-        if (plan.action === "reuse") {
-            log(
-                `the cluster "${paths.name}" is running (API server answers, ${DEFAULT_NODES.length} nodes Ready): reusing it`,
-            );
-        } else {
-            log(
-                `starting the KWOK cluster "${paths.name}" (binary runtime, 127.0.0.1 only) in ${paths.clusterDir}`,
-            );
-            const cluster = await startCluster({
-                name: paths.name,
-                workDir: paths.clusterDir,
-                toolchain,
-            });
-            log(`cluster up in ${cluster.startSeconds} s`);
-        }
-
-        checkpoint();
-        const stack: StackRef = { cwd: PROJECT_ROOT, stack: STACK, configFile: paths.configFile };
-        const config = repositoryStackConfig();
-        if (!stackExists) {
-            log(`creating the stack "${STACK}" on the file backend in ${paths.pulumiDir}/state`);
-            await pulumi.init({ ...project, configFile: paths.configFile }, config);
-        } else {
-            pulumi.setConfig(stack, config);
-        }
-        removeStaleLocks(paths);
-
-        checkpoint();
-        log(`pulumi up --stack ${STACK} (config: Pulumi.${STACK}.yaml, kubeconfig: ${kubeconfig})`);
-        const result = await exec(
-            toolchain.bin("pulumi"),
-            pulumi.commandLine(["up", "--yes", ...pulumi.stackArgs(stack)]),
-            {
-                cwd: PROJECT_ROOT,
-                env: pulumi.env,
-                echo: true,
-                allowFailure: true,
-                timeoutMs: 900_000,
-            },
-        );
+        const result = await pulumiOnStack(session, ["up", "--yes"], true);
         checkpoint();
         if (result.code !== 0) {
             throw new LocalError(
                 `pulumi up failed (exit ${result.code}; its output is above). The cluster is still running: fix the cause and run npm run local:up again, or npm run local:down.`,
             );
         }
-        const outputs = await pulumi.outputs(project);
+        const outputs = await session.pulumi.outputs(session.project);
         console.log(summaryMessage(outputs, paths, summary(result.stdout)));
     } finally {
         releasePid();
     }
+}
+
+/** Reuses a running cluster, or starts one, deleting first one that is there but unusable. */
+async function ensureCluster(paths: LocalPaths, session: Session): Promise<void> {
+    const { kube, pulumi, project, toolchain } = session;
+    const plan = planCluster({
+        onDisk:
+            fs.existsSync(session.kubeconfig) ||
+            fs.existsSync(path.join(paths.clusterDir, "kwok", "clusters", paths.name)),
+        apiAnswers: await apiAnswers(kube),
+        readyNodes: await readyNodes(kube),
+        expectedNodes: DEFAULT_NODES.length,
+        pendingOperations: session.stackExists ? await pendingOperations(pulumi, project) : 0,
+        stackWithoutConfigFile: session.stackExists && !fs.existsSync(paths.configFile),
+    });
+    checkpoint();
+    if (plan.action === "reuse") {
+        log(
+            `the cluster "${paths.name}" is running (API server answers, ${DEFAULT_NODES.length} nodes Ready): reusing it`,
+        );
+        return;
+    }
+    if (plan.action === "recreate") {
+        log(`the cluster "${paths.name}" is there but unusable: ${plan.reason}.`);
+        log("deleting it and the local stack's state, then starting afresh");
+        await deleteCluster({ name: paths.name, workDir: paths.clusterDir, toolchain });
+        for (const p of [paths.clusterDir, path.join(paths.pulumiDir, "state"), paths.configFile]) {
+            fs.rmSync(p, { recursive: true, force: true });
+        }
+        fs.mkdirSync(path.join(paths.pulumiDir, "state"));
+        session.stackExists = false;
+    }
+    log(
+        `starting the KWOK cluster "${paths.name}" (binary runtime, 127.0.0.1 only) in ${paths.clusterDir}`,
+    );
+    const cluster = await startCluster({ name: paths.name, workDir: paths.clusterDir, toolchain });
+    log(`cluster up in ${cluster.startSeconds} s`);
+}
+
+/** Creates the stack on first use; sets its config from the checkout's Pulumi.local.yaml. */
+async function ensureStack(paths: LocalPaths, session: Session): Promise<void> {
+    const config = repositoryStackConfig();
+    if (!session.stackExists) {
+        log(`creating the stack "${STACK}" on the file backend in ${paths.pulumiDir}/state`);
+        await session.pulumi.init({ ...session.project, configFile: paths.configFile }, config);
+    } else {
+        session.pulumi.setConfig(session.stack, config);
+    }
+    removeStaleLocks(paths);
 }
 
 /** `local:down`: destroy the stack, delete the cluster, remove the state directory. */
@@ -164,40 +189,23 @@ export async function down(paths: LocalPaths): Promise<void> {
     }
     const releasePid = claimPidFile(paths.pidFile);
     try {
-        const toolchain = await ensureToolchain();
-        const kubeconfig = clusterKubeconfig(paths.clusterDir);
-        const kube = new Kube(toolchain.bin("kubectl"), kubeconfig);
-        const pulumi = await PulumiCli.create(
-            toolchain,
-            paths.pulumiDir,
-            kubeconfig,
-            LOCAL_PASSPHRASE,
-        );
-        const project: StackRef = { cwd: projectCopy(paths), stack: STACK };
-        const stackExists = (await stackNames(pulumi, project.cwd)).includes(STACK);
+        const session = await openSession(paths);
         const plan = planDown({
             stateDirExists: true,
-            apiAnswers: await apiAnswers(kube),
-            stackResources: stackExists ? (await pulumi.resourceUrns(project)).length : 0,
+            apiAnswers: await apiAnswers(session.kube),
+            stackResources: session.stackExists
+                ? (await session.pulumi.resourceUrns(session.project)).length
+                : 0,
         });
         if (plan.action === "down") {
             if (plan.note) log(plan.note);
             if (plan.destroy) {
                 removeStaleLocks(paths);
                 log(`pulumi destroy --stack ${STACK}`);
-                const stack = { cwd: PROJECT_ROOT, stack: STACK, configFile: paths.configFile };
-                await exec(
-                    toolchain.bin("pulumi"),
-                    pulumi.commandLine([
-                        "destroy",
-                        "--yes",
-                        "--skip-preview",
-                        ...pulumi.stackArgs(stack),
-                    ]),
-                    { cwd: PROJECT_ROOT, env: pulumi.env, echo: true, timeoutMs: 900_000 },
-                );
+                await pulumiOnStack(session, ["destroy", "--yes", "--skip-preview"]);
             }
             log(`deleting the KWOK cluster "${paths.name}" and its processes`);
+            const { toolchain } = session;
             await deleteCluster({ name: paths.name, workDir: paths.clusterDir, toolchain });
         }
     } finally {

@@ -16,7 +16,7 @@ import { SDK_LANGUAGES, SDK_ROOT, staleSdkFiles } from "../../packaging/sdk";
 import { containerEnvironment } from "../../e2e/environment";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { previewed, PulumiCli, StackRef } from "../../e2e/pulumi";
-import { destroyWithoutTrace } from "../../e2e/traces";
+import { destroyWithoutTrace, SERVICE_KINDS } from "../../e2e/traces";
 import { waitEndpointsMatchPods, workload } from "../../e2e/workloads";
 import { requireE2e } from "./fixture";
 
@@ -26,18 +26,6 @@ const MIN = 2;
 const MAX = 4;
 const API_TOKEN = "e2e-api-token-8c2a";
 const DB_PASSWORD = "e2e-db-password-41fe";
-
-/** The kinds of what a ScalableService with an HPA and no env Secret, config or Ingress makes. */
-const BASE_KINDS = [
-    "Deployment",
-    "HorizontalPodAutoscaler",
-    "NetworkPolicy",
-    "Pod",
-    "PodDisruptionBudget",
-    "ReplicaSet",
-    "Service",
-    "ServiceAccount",
-];
 
 /** One consumer: an example program and how to run it here. */
 interface Consumer {
@@ -65,7 +53,7 @@ const consumers: Consumer[] = [
         namespace: "podinfo-yaml",
         createsNamespace: true,
         // The secret env value: the auto-named Secret <name>-env-<suffix>.
-        kinds: [...BASE_KINDS, "Secret"],
+        kinds: [...SERVICE_KINDS, "Secret"],
         outputsInEnv: true,
         prepare: async (cli, stack) => {
             await setConfig(cli, stack, "namespace", "podinfo-yaml");
@@ -78,7 +66,7 @@ const consumers: Consumer[] = [
         example: "python",
         namespace: "podinfo-python",
         createsNamespace: false,
-        kinds: [...BASE_KINDS, "Secret"],
+        kinds: [...SERVICE_KINDS, "Secret"],
         outputsInEnv: true,
         prepare: async (cli, stack, kube, venv) => {
             // As a user would: pip install the generated SDK into the program's venv
@@ -110,7 +98,7 @@ const consumers: Consumer[] = [
         example: "go",
         namespace: "podinfo-go",
         createsNamespace: false,
-        kinds: BASE_KINDS,
+        kinds: SERVICE_KINDS,
         outputsInEnv: false,
         // The Go host builds the program with the go on PATH, against ../../sdk (a replace directive).
         prepare: async (cli, stack, kube) => {

@@ -13,7 +13,7 @@ import { recordFigure } from "../../e2e/figures";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { previewed, PulumiCli, StackRef, summary } from "../../e2e/pulumi";
-import { destroyWithoutTrace } from "../../e2e/traces";
+import { destroyWithoutTrace, SERVICE_KINDS } from "../../e2e/traces";
 import {
     annotateReadyPods,
     evictPod,
@@ -361,17 +361,7 @@ describe("the program on a real control plane (pulumi up of the local platform)"
         await destroyWithoutTrace(kube, {
             serviceNames: DEPLOYMENTS,
             // The proxy's nginx config is the only ConfigMap; there is no Secret or Ingress.
-            kinds: [
-                "ConfigMap",
-                "Deployment",
-                "HorizontalPodAutoscaler",
-                "NetworkPolicy",
-                "Pod",
-                "PodDisruptionBudget",
-                "ReplicaSet",
-                "Service",
-                "ServiceAccount",
-            ],
+            kinds: ["ConfigMap", ...SERVICE_KINDS],
             namespacesGone: [NAMESPACE],
             destroy: async () => {
                 const start = performance.now();
