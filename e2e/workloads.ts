@@ -164,6 +164,22 @@ export interface ReadyWatch {
     becameReady: Set<string>;
 }
 
+/** `kubectl get pods -w` of a selector, printing each event as JSON. */
+function podWatchArgs(kube: Kube, namespace: string, selector: string): string[] {
+    const watch = ["--watch-only", "--output-watch-events", "-o", "json"];
+    return [
+        "--kubeconfig",
+        kube.kubeconfig,
+        "get",
+        "pods",
+        "-n",
+        namespace,
+        "-l",
+        selector,
+        ...watch,
+    ];
+}
+
 /**
  * Watches the pods of a selector through the API server (`kubectl get -w`)
  * and tracks how many are ready after every event, so a dip that lasts
@@ -182,24 +198,9 @@ export async function watchReadyPods(
     const count = () => [...state.values()].filter((r) => r).length;
     const seen: ReadyWatch = { min: count(), max: count(), events: 0, becameReady: new Set() };
     const readyAtStart = new Set([...state].filter(([, ready]) => ready).map(([name]) => name));
-    const child = spawn(
-        kubectl,
-        [
-            "--kubeconfig",
-            kube.kubeconfig,
-            "get",
-            "pods",
-            "-n",
-            namespace,
-            "-l",
-            selector,
-            "--watch-only",
-            "--output-watch-events",
-            "-o",
-            "json",
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = spawn(kubectl, podWatchArgs(kube, namespace, selector), {
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     const split = jsonObjects();
     child.stdout.on("data", (chunk: Buffer) => {
         for (const event of split(chunk.toString()) as { type: string; object: KubeObject }[]) {

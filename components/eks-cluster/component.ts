@@ -73,9 +73,8 @@ export class EksCluster extends pulumi.ComponentResource {
         const settings = resolveEksCluster(name, args);
         super(EKS_CLUSTER_TYPE, name, {}, opts);
         this.settings = settings;
-        const tags = settings.tags;
+        const { tags } = settings;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-
         // IAM: exactly the seed's roles and policies.
         const clusterRole = createRole(this, `${name}-cluster-role`, CLUSTER_ROLE, partition, tags);
         const nodeRole = createRole(this, `${name}-node-role`, NODE_ROLE, partition, tags);

@@ -228,12 +228,6 @@ export function createNodeGroup(
     const { cluster, launchTemplate } = inputs;
     const version = cluster.eksCluster.version;
     const { architecture } = s.nodeGroup;
-    const releaseVersion =
-        s.nodeGroup.amiReleaseVersion ??
-        aws.ssm.getParameterOutput(
-            { name: version.apply((v) => amiReleaseParameter(v, architecture)) },
-            { parent },
-        ).insecureValue;
     return new eks.ManagedNodeGroup(
         `${name}-nodes`,
         {
@@ -253,7 +247,7 @@ export function createNodeGroup(
             version,
             // The instance types' architecture's AMI type: x86_64 kept the one it always had.
             amiType: NODE_AMI_TYPES[architecture],
-            releaseVersion,
+            releaseVersion: nodeReleaseVersion(parent, s, version),
             tags: s.tags,
         },
         {
@@ -268,6 +262,22 @@ export function createNodeGroup(
                 }),
             ],
         },
+    );
+}
+
+/** The pinned AMI release, or the latest for the cluster's version and the nodes' architecture. */
+function nodeReleaseVersion(
+    parent: pulumi.Resource,
+    s: ResolvedEksCluster,
+    version: pulumi.Output<string>,
+): pulumi.Input<string> {
+    const { amiReleaseVersion, architecture } = s.nodeGroup;
+    return (
+        amiReleaseVersion ??
+        aws.ssm.getParameterOutput(
+            { name: version.apply((v) => amiReleaseParameter(v, architecture)) },
+            { parent },
+        ).insecureValue
     );
 }
 

@@ -238,6 +238,36 @@ function resolveConfig(
     return { mountPath, files: { ...files }, configMapName: configMapName(serviceName, files) };
 }
 
+/** Who may reach the pods: anyone, or the pods of the service's namespace plus those listed. */
+function resolveIngressFrom(
+    issues: IssueCollector,
+    from: unknown,
+    namespace: string,
+): "anywhere" | IngressNamespaces {
+    if (from === "namespace") {
+        return { namespaces: [namespace] };
+    }
+    const listed = (from as Partial<IngressNamespaces> | null)?.namespaces;
+    if (typeof from === "object" && from !== null && Array.isArray(listed)) {
+        listed.forEach((ns, i) => {
+            issues.check(
+                isDns1123Label(ns),
+                `networkPolicy.ingressFrom.namespaces[${i}]`,
+                ns,
+                "must be a namespace name (a DNS-1123 label)",
+            );
+        });
+        return { namespaces: [...new Set([namespace, ...listed])] };
+    }
+    issues.check(
+        from === "anywhere",
+        "networkPolicy.ingressFrom",
+        from,
+        `must be "namespace", "anywhere" or { namespaces: [...] }`,
+    );
+    return "anywhere";
+}
+
 function resolveNetworkPolicy(
     issues: IssueCollector,
     args: ScalableServiceArgs,
@@ -261,27 +291,7 @@ function resolveNetworkPolicy(
             `'networkPolicy.ingressFrom' (${formatValue(from)}) admits only pods, but 'serviceType' ("${serviceType}") brings traffic from outside them (a load balancer, the nodes): that traffic would be dropped. Use "anywhere", or a ClusterIP Service.`,
         );
     }
-    let ingressFrom: "anywhere" | IngressNamespaces = "anywhere";
-    if (from === "namespace") {
-        ingressFrom = { namespaces: [namespace] };
-    } else if (typeof from === "object" && from !== null && Array.isArray(from.namespaces)) {
-        from.namespaces.forEach((ns, i) => {
-            issues.check(
-                isDns1123Label(ns),
-                `networkPolicy.ingressFrom.namespaces[${i}]`,
-                ns,
-                "must be a namespace name (a DNS-1123 label)",
-            );
-        });
-        ingressFrom = { namespaces: [...new Set([namespace, ...from.namespaces])] };
-    } else {
-        issues.check(
-            from === "anywhere",
-            "networkPolicy.ingressFrom",
-            from,
-            `must be "namespace", "anywhere" or { namespaces: [...] }`,
-        );
-    }
+    const ingressFrom = resolveIngressFrom(issues, from, namespace);
     // The container port, plus any probe port: a probe on a port the policy blocks fails.
     const probePorts = Object.values(probes)
         .filter((p): p is ResolvedProbe => p !== undefined)
