@@ -336,6 +336,29 @@ describe("ScalableService (under mocks)", () => {
         assert.equal(mocks.ofType(T.ingress).length, 0);
     });
 
+    it("warns, on the component, of an env reference Kubernetes won't expand once the value is known", async () => {
+        const warned: { message: string; resource?: pulumi.Resource }[] = [];
+        const original = pulumi.log.warn;
+        pulumi.log.warn = (message: string, resource?: pulumi.Resource) => {
+            warned.push({ message, resource });
+            return Promise.resolve();
+        };
+        try {
+            const svc = await create("backend", {
+                ...contractArgs(),
+                env: { A_URL: pulumi.output("http://$(B_HOST)/"), B_HOST: pulumi.output("db") },
+            });
+            const mine = warned.filter((w) => w.message.startsWith("env."));
+            assert.deepEqual(
+                mine.map((w) => w.message.split(",")[0]),
+                ["env.A_URL references $(B_HOST)"],
+            );
+            assert.equal(mine[0].resource, svc);
+        } finally {
+            pulumi.log.warn = original;
+        }
+    });
+
     describe("secret env values", () => {
         const PASSWORD = "hunter2-correct-horse";
         const TOKEN = "tok-9f8e7d";

@@ -167,7 +167,7 @@ class InputWalk {
     }
 
     private named(ref: string): ComplexTypeSpec | undefined {
-        return this.schema.types[ref.replace(/^#\/types\//, "")];
+        return this.schema.types[typeToken(ref)];
     }
 }
 
@@ -180,7 +180,7 @@ export function inputPaths(schema: InputsSchema): string[] {
         for (const member of spec.oneOf ?? []) visit(path, member, seen);
         visit(`${path}[]`, spec.items, seen);
         visit(`${path}.*`, spec.additionalProperties, seen);
-        const ref = spec.$ref?.replace(/^#\/types\//, "");
+        const ref = spec.$ref === undefined ? undefined : typeToken(spec.$ref);
         if (ref === undefined || seen.includes(ref)) return;
         for (const [k, p] of Object.entries(schema.types[ref]?.properties ?? {})) {
             visit(`${path}.${k}`, p, [...seen, ref]);
@@ -188,6 +188,11 @@ export function inputPaths(schema: InputsSchema): string[] {
     };
     for (const [field, spec] of Object.entries(schema.properties)) visit(field, spec, []);
     return [...new Set(found)];
+}
+
+/** The type token a `$ref` such as `#/types/orchestration:index:KeyRef` names. */
+function typeToken(ref: string): string {
+    return ref.replace(/^#\/types\//, "");
 }
 
 /** Whether the schema declares an input (not `plain`) at this place. */
