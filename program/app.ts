@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableService } from "../components/scalable-service/component";
 import type { ScalableServiceArgs } from "../components/scalable-service/args";
+import { currentStackOwner, ownerLabels } from "../components/shared/ownership";
 import { BACKEND_PORT, BACKEND_SERVICE_PORT, BACKENDS, PROXY } from "./appShape";
 import type { AppSettings } from "./config";
 import { PROXY_HEALTH, PROXY_TEMPLATE, ProxyRoute, renderProxyConfig } from "./proxyConfig";
@@ -45,7 +46,12 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
     const autoscaling = appAutoscaling(settings, placement.metricsServer);
     const namespace = new k8s.core.v1.Namespace(
         settings.namespace,
-        { metadata: { name: settings.namespace, labels: { ...NAMESPACE_LABELS } } },
+        {
+            metadata: {
+                name: settings.namespace,
+                labels: { ...NAMESPACE_LABELS, ...ownerLabels(currentStackOwner()) },
+            },
+        },
         { provider },
     );
     const backends = deployBackends(settings, autoscaling, { provider, dependsOn: [namespace] });

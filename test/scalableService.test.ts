@@ -23,6 +23,9 @@ const T = {
     provider: "pulumi:providers:kubernetes",
 };
 
+/** The owner labels of the mocks' project and stack (installMocks below). */
+const OWNER_LABELS = { "orchestration/project": "orchestration", "orchestration/stack": "test" };
+
 describe("ScalableService (under mocks)", () => {
     let mocks: ResourceRecorder;
 
@@ -99,6 +102,7 @@ describe("ScalableService (under mocks)", () => {
             labels: {
                 "app.kubernetes.io/name": "backend",
                 "app.kubernetes.io/managed-by": "pulumi",
+                ...OWNER_LABELS,
             },
             annotations: { "pulumi.com/patchForce": "true", "scaling/replicas": "hpa" },
         });
@@ -286,6 +290,38 @@ describe("ScalableService (under mocks)", () => {
         }
     });
 
+    it("labels every child object with its Pulumi project and stack, and not the pod template", async () => {
+        await create("backend", {
+            ...contractArgs(),
+            env: { LOG_LEVEL: "info", TOKEN: { secret: "s3cr3t" } },
+            config: { mountPath: "/etc/app", files: { "a.conf": "x" } },
+            ingress: { host: "shop.example.com" },
+        });
+        const children = mocks.resources.filter((r) => r.type !== SCALABLE_SERVICE_TYPE);
+        assert.deepEqual(
+            children.map((r) => r.type).sort(),
+            [
+                T.configMap,
+                T.deployment,
+                T.hpa,
+                T.ingress,
+                T.netpol,
+                T.pdb,
+                T.secret,
+                T.sa,
+                T.service,
+            ].sort(),
+        );
+        for (const r of children) {
+            const labels = r.inputs.metadata.labels;
+            assert.equal(labels["orchestration/project"], "orchestration", r.type);
+            assert.equal(labels["orchestration/stack"], "test", r.type);
+        }
+        const template = mocks.one(T.deployment).inputs.spec.template.metadata.labels;
+        assert.equal(template["orchestration/stack"], undefined);
+        assert.equal(template["orchestration/project"], undefined);
+    });
+
     it("registers an Ingress for the Service's port, after the Service, and none by default", async () => {
         const svc = await create("backend", {
             ...contractArgs(),
@@ -307,6 +343,7 @@ describe("ScalableService (under mocks)", () => {
                 labels: {
                     "app.kubernetes.io/name": "backend",
                     "app.kubernetes.io/managed-by": "pulumi",
+                    ...OWNER_LABELS,
                 },
                 annotations: { "alb.ingress.kubernetes.io/target-type": "ip" },
             },
@@ -396,6 +433,7 @@ describe("ScalableService (under mocks)", () => {
                     labels: {
                         "app.kubernetes.io/name": "backend",
                         "app.kubernetes.io/managed-by": "pulumi",
+                        ...OWNER_LABELS,
                     },
                 },
                 type: "Opaque",

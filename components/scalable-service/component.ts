@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { currentStackOwner } from "../shared/ownership";
 import { ScalableServiceArgs } from "./args";
 import { ResolvedService, resolveScalableService } from "./config";
 import { buildEnvSecretData, needsEnvSecret } from "./env";
@@ -65,7 +66,7 @@ export class ScalableService extends pulumi.ComponentResource {
 
     constructor(name: string, args: ScalableServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, the component included.
-        const { resolved, warnings } = resolveScalableService(name, args);
+        const { resolved, warnings } = resolveScalableService(name, args, currentStackOwner());
         super(SCALABLE_SERVICE_TYPE, name, {}, opts);
         for (const warning of warnings) {
             void pulumi.log.warn(warning, this);
