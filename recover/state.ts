@@ -57,7 +57,7 @@ export function readStackState(exported: unknown): StackState {
     const resources = (deployment.resources ?? []) as ExportedResource[];
     const objects: TrackedObject[] = [];
     for (const r of resources) {
-        const props = r.outputs ?? r.inputs;
+        const props = named(r.outputs, r.inputs);
         const ref = objectRef(r.type, props);
         if (ref) {
             const labels = (props?.metadata?.labels ?? {}) as Record<string, string>;
@@ -69,7 +69,8 @@ export function readStackState(exported: unknown): StackState {
             operation: String(op.type),
             urn: String(op.resource?.urn),
             type: String(op.resource?.type),
-            object: objectRef(op.resource?.type, op.resource?.outputs ?? op.resource?.inputs),
+            // An interrupted create has its checked inputs (the name included) and no outputs yet.
+            object: objectRef(op.resource?.type, named(op.resource?.inputs, op.resource?.outputs)),
         }),
     );
     const providers = resources.filter((r) => r.type === "pulumi:providers:kubernetes");
@@ -78,6 +79,13 @@ export function readStackState(exported: unknown): StackState {
         pending,
         kubernetesProvider: providers.length === 1 ? providers[0].urn : undefined,
     };
+}
+
+/** The first of `candidates` whose metadata has a name. */
+function named(
+    ...candidates: (Record<string, any> | undefined)[]
+): Record<string, any> | undefined {
+    return candidates.find((c) => typeof c?.metadata?.name === "string");
 }
 
 /**

@@ -78,6 +78,7 @@ describe("npm run recover: reading the state (pure)", () => {
                         urn: SECRET_URN,
                         type: "kubernetes:core/v1:Secret",
                         inputs: { metadata: { name: "api-env-x1y2", namespace: "apps" } },
+                        outputs: {},
                     },
                 },
                 {
