@@ -46,79 +46,59 @@ export function kubectlType(ref: ObjectRef): string {
     return ref.group ? `${ref.kind}.${ref.group}` : ref.kind;
 }
 
+/** The options {@link openCluster} reads. */
+type ClusterOptions = RecoverArgs & { env: NodeJS.ProcessEnv; log: (line: string) => void };
+
 /**
  * The cluster: `--kubeconfig`, else the stack's `kubeconfig` output (EKS stacks
  * export one; it is written to a private temporary file), else kubectl's default.
  */
-export async function openCluster(
-    pulumi: Pulumi,
-    opts: RecoverArgs & { env: NodeJS.ProcessEnv; log: (line: string) => void },
-): Promise<Cluster> {
-    let kubeconfig = opts.kubeconfig;
-    let written: string | undefined;
-    if (!kubeconfig) {
-        const out = await pulumi.run(
-            ["stack", "output", "kubeconfig", "--show-secrets", "--stack", opts.stack],
-            true,
-        );
-        if (out.code === 0 && out.stdout.trim()) {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recover-"));
-            written = path.join(dir, "kubeconfig");
-            fs.writeFileSync(written, out.stdout, { mode: 0o600 });
-            kubeconfig = written;
-        }
-    }
+export async function openCluster(pulumi: Pulumi, opts: ClusterOptions): Promise<Cluster> {
+    const { kubeconfig, written } = await chooseKubeconfig(pulumi, opts);
     opts.log(`cluster: ${kubeconfig ?? opts.env.KUBECONFIG ?? "kubectl's default kubeconfig"}`);
     const kubectl = (args: string[]) =>
         exec("kubectl", [...(kubeconfig ? ["--kubeconfig", kubeconfig] : []), ...args], {
             env: opts.env,
             timeoutMs: 180_000,
         });
+    const scoped = (ref: ObjectRef) => [
+        kubectlType(ref),
+        ref.name,
+        ...(ref.namespace ? ["-n", ref.namespace] : []),
+        "--ignore-not-found",
+    ];
     return {
-        exists: async (ref) => {
-            const ns = ref.namespace ? ["-n", ref.namespace] : [];
-            const r = await kubectl([
-                "get",
-                kubectlType(ref),
-                ref.name,
-                ...ns,
-                "--ignore-not-found",
-                "-o",
-                "name",
-            ]);
-            return r.stdout.trim() !== "";
-        },
+        exists: async (ref) =>
+            (await kubectl(["get", ...scoped(ref), "-o", "name"])).stdout.trim() !== "",
         labelled: async (labels) => {
             const selector = Object.entries(labels)
                 .map(([k, v]) => `${k}=${v}`)
                 .join(",");
-            const r = await kubectl([
-                "get",
-                LABELLED_KINDS.join(","),
-                "--all-namespaces",
-                "-l",
-                selector,
-                "-o",
-                "json",
-            ]);
+            const kinds = LABELLED_KINDS.join(",");
+            const r = await kubectl(["get", kinds, "-A", "-l", selector, "-o", "json"]);
             const items = (JSON.parse(r.stdout) as { items: Record<string, any>[] }).items;
             return items.map(liveObjectRef).filter((x): x is ObjectRef => x !== undefined);
         },
         delete: async (ref) => {
-            const ns = ref.namespace ? ["-n", ref.namespace] : [];
             opts.log(`orphans: deleting ${describeObject(ref)}`);
-            await kubectl([
-                "delete",
-                kubectlType(ref),
-                ref.name,
-                ...ns,
-                "--ignore-not-found",
-                "--wait",
-                "--timeout=120s",
-            ]);
+            await kubectl(["delete", ...scoped(ref), "--wait", "--timeout=120s"]);
         },
         close: () => {
             if (written) fs.rmSync(path.dirname(written), { recursive: true, force: true });
         },
     };
+}
+
+/** `--kubeconfig`, else the stack's `kubeconfig` output written to a private file, else none. */
+async function chooseKubeconfig(
+    pulumi: Pulumi,
+    opts: ClusterOptions,
+): Promise<{ kubeconfig?: string; written?: string }> {
+    if (opts.kubeconfig) return { kubeconfig: opts.kubeconfig };
+    const args = ["stack", "output", "kubeconfig", "--show-secrets", "--stack", opts.stack];
+    const out = await pulumi.run(args, true);
+    if (out.code !== 0 || !out.stdout.trim()) return {};
+    const written = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "recover-")), "kubeconfig");
+    fs.writeFileSync(written, out.stdout, { mode: 0o600 });
+    return { kubeconfig: written, written };
 }
