@@ -3,11 +3,9 @@
  * that its state doesn't track. It lists them; it deletes them or imports
  * them into the stack when told to (`--orphans`), or asks on a terminal.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { OrphanAction } from "./args";
 import { Cluster } from "./cluster";
+import { importResources } from "./importFile";
 import type { Pulumi, RecoverOptions } from "./run";
 import { describeObject, kubernetesId, ObjectRef } from "./state";
 
@@ -78,35 +76,16 @@ function typeToken(ref: ObjectRef, version: string): string {
 /** The API version each orphaned kind is imported at (the versions the package creates). */
 const VERSIONS: Record<string, string> = { autoscaling: "v2" };
 
-/** `pulumi import --file`: every orphan, unprotected, through the stack's Kubernetes provider. */
+/** Every orphan into the stack, unprotected, at the top level, through the stack's Kubernetes provider. */
 async function importOrphans(orphans: ObjectRef[], ctx: OrphanContext): Promise<void> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recover-import-"));
-    const file = path.join(dir, "import.json");
-    fs.writeFileSync(
-        file,
-        JSON.stringify({
-            nameTable: ctx.provider ? { cluster: ctx.provider } : {},
-            resources: orphans.map((o) => ({
-                type: typeToken(o, VERSIONS[o.group] ?? "v1"),
-                name: importName(o),
-                id: kubernetesId(o),
-                ...(ctx.provider ? { provider: "cluster" } : {}),
-            })),
-        }),
+    ctx.options.log(`orphans: importing ${orphans.length} object(s) into the stack`);
+    await importResources(
+        ctx.pulumi,
+        orphans.map((o) => ({
+            type: typeToken(o, VERSIONS[o.group] ?? "v1"),
+            name: importName(o),
+            id: kubernetesId(o),
+            provider: ctx.provider,
+        })),
     );
-    try {
-        ctx.options.log(`orphans: importing ${orphans.length} object(s) into the stack`);
-        const args = [
-            "import",
-            "--file",
-            file,
-            "--yes",
-            "--protect=false",
-            "--generate-code=false",
-        ];
-        const r = await ctx.pulumi.run([...args, ...ctx.pulumi.stackArgs], true);
-        if (r.code !== 0) throw new Error(`pulumi import failed:\n${r.stdout}\n${r.stderr}`);
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
 }

@@ -15,6 +15,7 @@ import { RecoverArgs } from "./args";
 import { fileBackendDir, isAlive, readLocks, sortLocks, StackLock } from "./locks";
 import {
     compareWithCluster,
+    ImportEntry,
     objectKey,
     ObjectRef,
     PendingOperation,
@@ -24,6 +25,7 @@ import {
     TrackedObject,
 } from "./state";
 import { Cluster, openCluster } from "./cluster";
+import { importResources } from "./importFile";
 import { handleOrphans, OrphanOutcome } from "./orphans";
 
 /** A refusal or failure with a message for the user. */
@@ -45,8 +47,8 @@ export interface RecoveryReport {
     staleLocks: StackLock[];
     /** The operations the state had pending, as found. */
     pending: PendingOperation[];
-    /** Pending creates whose object exists, imported into the state. */
-    imported: { urn: string; id: string }[];
+    /** Pending creates whose object exists, imported into the state under their own URNs. */
+    imported: ImportEntry[];
     /** Pending creates that never reached the cluster, cleared. */
     cleared: string[];
     /** The refresh's resource summary, e.g. `{ unchanged: 24 }`. */
@@ -74,8 +76,8 @@ export async function recover(opts: RecoverOptions): Promise<RecoveryReport> {
     const staleLocks = await removeStaleLocks(pulumi, owner, opts.log);
     const cluster = await openCluster(pulumi, opts);
     try {
-        const { imports, clears } = await planPending(before.state.pending, cluster, opts.log);
-        const refresh = await refreshState(pulumi, imports, clears, opts.log);
+        const plan = await planPending(before.state, cluster, opts.log);
+        const refresh = await refreshState(pulumi, plan, opts.log);
         const after = await exportState(pulumi, opts.stack);
         const labels = ownerLabels(owner);
         const live = await cluster.labelled(labels);
@@ -89,8 +91,8 @@ export async function recover(opts: RecoverOptions): Promise<RecoveryReport> {
         return {
             staleLocks,
             pending: before.state.pending,
-            imported: imports,
-            cleared: clears,
+            imported: plan.imports,
+            cleared: plan.clears,
             refresh,
             orphans,
             orphanOutcome,
@@ -185,10 +187,11 @@ async function removeStaleLocks(
 }
 
 async function planPending(
-    pending: PendingOperation[],
+    state: StackState,
     cluster: Cluster,
     log: (line: string) => void,
-): Promise<{ imports: { urn: string; id: string }[]; clears: string[] }> {
+): Promise<{ imports: ImportEntry[]; clears: string[] }> {
+    const { pending } = state;
     if (pending.length === 0) log("pending operations: none");
     for (const op of pending) log(`pending operation: ${op.operation} ${op.urn}`);
     const found = new Set<string>();
@@ -197,28 +200,31 @@ async function planPending(
             found.add(objectKey(op.object));
         }
     }
-    const plan = planPendingCreates(pending, (ref) => found.has(objectKey(ref)));
+    const plan = planPendingCreates(pending, (ref) => found.has(objectKey(ref)), state.urns);
     for (const i of plan.imports) log(`  its create went through: importing ${i.urn} as ${i.id}`);
-    for (const urn of plan.clears) log(`  its create never reached the cluster: clearing ${urn}`);
+    for (const urn of plan.clears) {
+        const why = state.urns.includes(urn)
+            ? "a replacement's create (an object it made is listed with the orphans)"
+            : "its create never reached the cluster";
+        log(`  ${why}: clearing ${urn}`);
+    }
     return plan;
 }
 
-/** `pulumi refresh`, importing and clearing pending creates as planned; it clears the other pending operations too. */
+/**
+ * `pulumi refresh`, clearing every pending create (and, as refresh does, the
+ * other pending operations), then `pulumi import` of the creates that went
+ * through, each under its own URN. (`refresh --import-pending-creates` marks
+ * them, but the engine of this CLI drops them instead of reading them.)
+ */
 async function refreshState(
     pulumi: Pulumi,
-    imports: { urn: string; id: string }[],
-    clears: string[],
+    plan: { imports: ImportEntry[]; clears: string[] },
     log: (line: string) => void,
 ): Promise<Record<string, number>> {
     log("refresh: reading every resource of the stack from the cluster");
     const args = ["refresh", "--yes", "--skip-preview", ...pulumi.stackArgs];
-    if (imports.length > 0) {
-        // A string-array flag takes one value per occurrence: URN, then ID.
-        for (const { urn, id } of imports) {
-            args.push("--import-pending-creates", urn, "--import-pending-creates", id);
-        }
-    }
-    if (clears.length > 0) args.push("--clear-pending-creates");
+    if (plan.imports.length + plan.clears.length > 0) args.push("--clear-pending-creates");
     const r = await pulumi.run(args, true);
     if (r.code !== 0) {
         throw new RecoverError(`pulumi ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
@@ -231,5 +237,11 @@ async function refreshState(
                 .join(", ") || "done"
         }`,
     );
+    if (plan.imports.length > 0) {
+        log(
+            `import: ${plan.imports.length} object(s) whose create went through, under their own URNs`,
+        );
+        await importResources(pulumi, plan.imports);
+    }
     return counts;
 }

@@ -29,6 +29,10 @@ export interface PendingOperation {
     type: string;
     /** The object it was about, when it is a Kubernetes object with a known name. */
     object?: ObjectRef;
+    /** The URN of its parent (a component, say), if any. */
+    parent?: string;
+    /** The URN of its provider, if any (the state's reference without its `::<id>`). */
+    provider?: string;
 }
 
 /** What a stack export holds that recovery needs. */
@@ -36,6 +40,8 @@ export interface StackState {
     /** The Kubernetes objects of the resources in the state. */
     objects: TrackedObject[];
     pending: PendingOperation[];
+    /** Every resource's URN. */
+    urns: string[];
     /** The URN of the stack's Kubernetes provider, when there is exactly one. */
     kubernetesProvider?: string;
 }
@@ -71,14 +77,24 @@ export function readStackState(exported: unknown): StackState {
             type: String(op.resource?.type),
             // An interrupted create has its checked inputs (the name included) and no outputs yet.
             object: objectRef(op.resource?.type, named(op.resource?.inputs, op.resource?.outputs)),
+            parent: typeof op.resource?.parent === "string" ? op.resource.parent : undefined,
+            provider: providerUrn(op.resource?.provider),
         }),
     );
     const providers = resources.filter((r) => r.type === "pulumi:providers:kubernetes");
     return {
         objects,
         pending,
+        urns: resources.map((r) => r.urn),
         kubernetesProvider: providers.length === 1 ? providers[0].urn : undefined,
     };
+}
+
+/** The URN in a provider reference (`<urn>::<id>`), or undefined. */
+export function providerUrn(reference: unknown): string | undefined {
+    if (typeof reference !== "string" || reference === "") return undefined;
+    const cut = reference.lastIndexOf("::");
+    return cut > 0 ? reference.slice(0, cut) : reference;
 }
 
 /** The first of `candidates` whose metadata has a name. */
@@ -139,22 +155,42 @@ export function kubernetesId(ref: ObjectRef): string {
     return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
 }
 
+/** A resource to import under a URN of its own choosing: type, name, ID, and its parent and provider's URNs. */
+export interface ImportEntry {
+    urn: string;
+    type: string;
+    /** The resource's name: the URN's last part. */
+    name: string;
+    id: string;
+    parent?: string;
+    provider?: string;
+}
+
 /**
  * What to do with each pending create: import the ones whose object exists
- * (the create went through before the interruption), clear the others (it
- * never reached the API server). `exists` answers per pending create with a
- * known object; one without (not Kubernetes, or no name yet) is cleared.
+ * (the create went through before the interruption), under the pending
+ * resource's own URN (same type, name, parent and provider), and clear the
+ * others (it never reached the API server). `exists` answers per pending
+ * create with a known object; one without (not Kubernetes, or no name yet) is
+ * cleared. So is a replacement's create (its URN is in the state already, the
+ * old object's): the new object it made is then an orphan, which nothing
+ * references yet, for the orphan check to find.
  */
 export function planPendingCreates(
     pending: PendingOperation[],
     exists: (ref: ObjectRef) => boolean,
-): { imports: { urn: string; id: string }[]; clears: string[] } {
-    const imports: { urn: string; id: string }[] = [];
+    trackedUrns: string[] = [],
+): { imports: ImportEntry[]; clears: string[] } {
+    const imports: ImportEntry[] = [];
     const clears: string[] = [];
     for (const op of pending.filter((p) => p.operation === "creating")) {
-        if (op.object && exists(op.object))
-            imports.push({ urn: op.urn, id: kubernetesId(op.object) });
-        else clears.push(op.urn);
+        if (op.object && !trackedUrns.includes(op.urn) && exists(op.object)) {
+            const { urn, type, parent, provider } = op;
+            const name = urn.includes("::") ? urn.slice(urn.lastIndexOf("::") + 2) : urn;
+            imports.push({ urn, type, name, id: kubernetesId(op.object), parent, provider });
+        } else {
+            clears.push(op.urn);
+        }
     }
     return { imports, clears };
 }

@@ -6,6 +6,7 @@ import * as path from "path";
 import { parseRecoverArgs } from "../recover/args";
 import { kubectlType } from "../recover/cluster";
 import { fileBackendDir, isAlive, readLocks } from "../recover/locks";
+import { importFile } from "../recover/importFile";
 import { importName } from "../recover/orphans";
 import {
     compareWithCluster,
@@ -79,6 +80,8 @@ describe("npm run recover: reading the state (pure)", () => {
                         type: "kubernetes:core/v1:Secret",
                         inputs: { metadata: { name: "api-env-x1y2", namespace: "apps" } },
                         outputs: {},
+                        parent: "urn:pulumi:dev::shop::orchestration:index:ScalableService::api",
+                        provider: `${PROVIDER_URN}::abc`,
                     },
                 },
                 {
@@ -93,12 +96,16 @@ describe("npm run recover: reading the state (pure)", () => {
                 urn: SECRET_URN,
                 type: "kubernetes:core/v1:Secret",
                 object: { group: "", kind: "Secret", namespace: "apps", name: "api-env-x1y2" },
+                parent: "urn:pulumi:dev::shop::orchestration:index:ScalableService::api",
+                provider: PROVIDER_URN,
             },
             {
                 operation: "updating",
                 urn: DEPLOYMENT_URN,
                 type: "kubernetes:apps/v1:Deployment",
                 object: undefined,
+                parent: undefined,
+                provider: undefined,
             },
         ]);
     });
@@ -172,8 +179,51 @@ describe("npm run recover: decisions (pure)", () => {
         ];
         const plan = planPendingCreates(pending, (ref) => ref.name === "api-env-x1y2");
         assert.deepEqual(plan, {
-            imports: [{ urn: "a", id: "apps/api-env-x1y2" }],
+            imports: [
+                {
+                    urn: "a",
+                    type: "kubernetes:core/v1:Secret",
+                    name: "a",
+                    id: "apps/api-env-x1y2",
+                    parent: undefined,
+                    provider: undefined,
+                },
+            ],
             clears: ["b", "c"],
+        });
+    });
+
+    it("clears a replacement's pending create (its URN is in the state) rather than import over the old object", () => {
+        const plan = planPendingCreates([create("a", secret)], () => true, ["a"]);
+        assert.deepEqual(plan, { imports: [], clears: ["a"] });
+    });
+
+    it("imports under the pending resource's own URN: its name, parent and provider", () => {
+        const op = {
+            ...create(SECRET_URN, secret),
+            parent: "urn:pulumi:dev::shop::orchestration:index:ScalableService::api",
+            provider: PROVIDER_URN,
+        };
+        const plan = planPendingCreates([op], () => true);
+        assert.deepEqual(plan.imports[0], {
+            urn: SECRET_URN,
+            type: "kubernetes:core/v1:Secret",
+            name: "api-env",
+            id: "apps/api-env-x1y2",
+            parent: op.parent,
+            provider: PROVIDER_URN,
+        });
+        assert.deepEqual(importFile([plan.imports[0]]), {
+            nameTable: { r1: op.parent, r2: PROVIDER_URN },
+            resources: [
+                {
+                    type: "kubernetes:core/v1:Secret",
+                    name: "api-env",
+                    id: "apps/api-env-x1y2",
+                    parent: "r1",
+                    provider: "r2",
+                },
+            ],
         });
     });
 
