@@ -10,8 +10,9 @@ import * as path from "path";
  *
  * Each stage has a weight, so it wins over the default `pod-ready` stage (weight
  * 0) whenever both match, and it matches a marked pod for as long as it lives
- * (deletion aside), so `pod-ready` never gets it. Its status uses only the pod's
- * creation time, so playing it again changes nothing and loops nowhere.
+ * (deletion aside), so `pod-ready` never gets it; it plays {@link FAULT_DELAY_MS}
+ * after it matches. Its status uses only the pod's creation time, so playing it
+ * again changes nothing and loops nowhere.
  */
 
 /** Images no pod really runs: a pod running one never becomes ready, for the reason named. */
@@ -19,6 +20,16 @@ export const FAULT_IMAGES = {
     imagePullBackOff: "kwok-stage/image-pull-backoff:1",
     crashLoopBackOff: "kwok-stage/crash-loop-backoff:1",
 } as const;
+
+/**
+ * Milliseconds from a pod's creation to its fault status, as a kubelet first
+ * creates the container. It matters to the provider: its Deployment await
+ * keeps only the pods whose events arrive once it knows their ReplicaSet, so a
+ * pod whose only status update came first would be missing from its error. A
+ * real kubelet keeps updating such a pod (each pull retry, each restart); this
+ * stage updates it once.
+ */
+export const FAULT_DELAY_MS = 5000;
 
 /** The waiting reason each fault image's container reports. */
 export type FaultReason = "ImagePullBackOff" | "CrashLoopBackOff";
@@ -72,6 +83,8 @@ spec:
       operator: In
       values: [${JSON.stringify(image)}]
   weight: 1
+  delay:
+    durationMilliseconds: ${FAULT_DELAY_MS}
   next:
     statusTemplate: |
       {{ $at := .metadata.creationTimestamp }}
