@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { condition, Kube, KubeObject } from "./kube";
 import { exec, secondsSince, waitFor } from "./proc";
+import { writeFaultStages } from "./stages";
 import { Toolchain, VERSIONS } from "./toolchain";
 
 /** One simulated node: a zone, and what it advertises to the scheduler. */
@@ -151,6 +152,12 @@ function writeKwokctlConfig(workDir: string, toolchain: Toolchain): string {
         "  enableMetricsServer: true",
         `  metricsServerBinary: ${writeMetricsServerWrapper(workDir, toolchain)}`,
         `  metricsServerManifests: [${JSON.stringify(manifests)}]`,
+        // A second config for the kwok controller: stages for pods of FAULT_IMAGES only.
+        "componentsPatches:",
+        "- name: kwok-controller",
+        "  extraArgs:",
+        "  - key: config",
+        `    value: ${JSON.stringify(writeFaultStages(workDir))}`,
     ];
     const file = path.join(workDir, "kwokctl.yaml");
     fs.writeFileSync(file, lines.join("\n") + "\n");

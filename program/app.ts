@@ -98,6 +98,7 @@ export function backendArgs(
         resources: { requests: { cpu: "100m", memory: "64Mi" } },
         env: { PODINFO_UI_MESSAGE: message },
         labels: PART_OF,
+        progressDeadlineSeconds: settings.progressDeadlineSeconds,
     };
 }
 
@@ -153,6 +154,7 @@ function deployProxy(
                 files: { [PROXY_TEMPLATE.fileName]: template },
             },
             labels: PART_OF,
+            progressDeadlineSeconds: settings.progressDeadlineSeconds,
             ...(settings.proxyIngressHost
                 ? { ingress: proxyIngress(settings.proxyIngressHost) }
                 : {}),

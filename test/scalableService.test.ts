@@ -563,6 +563,37 @@ describe("ScalableService (under mocks)", () => {
         assert.deepEqual(mocks.one(T.service).dependencies, []);
     });
 
+    it("bounds the Deployment's create and update by the progress deadline plus 30 s, and no other child's", async () => {
+        await create("backend");
+        const d = mocks.one(T.deployment);
+        assert.equal(d.inputs.spec.progressDeadlineSeconds, 600);
+        assert.deepEqual(d.customTimeouts, { create: "630s", update: "630s" });
+        const others = mocks.resources.filter((r) => r.type !== T.deployment);
+        assert.deepEqual(
+            others.map((r) => r.customTimeouts),
+            others.map(() => undefined),
+        );
+
+        mocks.reset();
+        await create("fast", { ...contractArgs(), progressDeadlineSeconds: 200 });
+        const fast = mocks.one(T.deployment);
+        assert.equal(fast.inputs.spec.progressDeadlineSeconds, 200);
+        assert.deepEqual(fast.customTimeouts, { create: "230s", update: "230s" });
+    });
+
+    it("registers nothing for an invalid progress deadline, and names it", async () => {
+        assert.throws(
+            () => new ScalableService("bad", { ...contractArgs(), progressDeadlineSeconds: 0 }),
+            (err: unknown) =>
+                err instanceof ValidationError &&
+                err.message.includes(
+                    `'progressDeadlineSeconds' (0) must be an integer from 1 to 86400`,
+                ),
+        );
+        await settleRegistrations();
+        assert.equal(mocks.resources.length, 0);
+    });
+
     it("throws before registering anything when input is invalid", async () => {
         assert.throws(
             () => new ScalableService("bad", { ...contractArgs(), port: 0, image: "" }),

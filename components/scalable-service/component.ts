@@ -5,6 +5,7 @@ import { ScalableServiceArgs } from "./args";
 import { ResolvedService, resolveScalableService } from "./config";
 import { buildEnvSecretData, needsEnvSecret } from "./env";
 import { buildIngressMetadata, buildIngressSpec } from "./ingress";
+import { rolloutTimeouts } from "./rollout";
 import {
     buildDeploymentMetadata,
     buildDeploymentSpec,
@@ -182,7 +183,11 @@ function createEnvSecret(
     return { secret, wiring };
 }
 
-/** The Deployment, after its prerequisites; with an HPA it leaves `spec.replicas` alone after creation. */
+/**
+ * The Deployment, after its prerequisites; with an HPA it leaves `spec.replicas`
+ * alone after creation. Its create and update fail once the progress deadline
+ * (plus a margin) has passed, not after the provider's 10 minutes.
+ */
 function createDeployment(
     parent: pulumi.Resource,
     child: ChildInputs,
@@ -209,6 +214,7 @@ function createDeployment(
             // With an HPA, spec.replicas is declared at creation only: the provider then
             // leaves the field to the HPA controller, so no `up` resets or fights its count.
             ignoreChanges: resolved.scaling.kind === "hpa" ? ["spec.replicas"] : [],
+            customTimeouts: rolloutTimeouts(resolved.progressDeadlineSeconds),
         },
     );
 }

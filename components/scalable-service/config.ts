@@ -10,6 +10,7 @@ import {
 import { ResolvedEnvFrom, ResolvedEnvVar, resolveEnv } from "./env";
 import { ResolvedIngress, resolveIngress } from "./ingress";
 import { ResolvedProbe, resolveProbes } from "./probes";
+import { resolveProgressDeadline } from "./rollout";
 import { checkScaledRequests, resolveResources } from "./resources";
 import { ResolvedScaling, resolveScaling } from "./scaling";
 
@@ -75,6 +76,8 @@ export interface ResolvedService {
     preStopSleepSeconds: number;
     terminationGracePeriodSeconds: number;
     imagePullPolicy: ImagePullPolicy;
+    /** The Deployment's `progressDeadlineSeconds`; `pulumi up` waits for it plus a margin. */
+    progressDeadlineSeconds: number;
     /**
      * The service may run two or more replicas (a fixed count, or the HPA's
      * maximum): a PDB then keeps drains to one pod at a time. At one running
@@ -555,7 +558,7 @@ function resolveWorkload(
 /**
  * Resolves everything around the workload, after it and in this order: labels,
  * security, config, env, ServiceAccount, Service annotations, shutdown,
- * NetworkPolicy, pull policy, pod extras and Ingress.
+ * NetworkPolicy, pull policy, progress deadline, pod extras and Ingress.
  */
 function resolveSettings(
     issues: IssueCollector,
@@ -586,6 +589,7 @@ function resolveSettings(
         warnings,
     );
     const imagePullPolicy = resolvePullPolicy(issues, args);
+    const progressDeadlineSeconds = resolveProgressDeadline(issues, args, probes, warnings);
     const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
     const highestReplicas = scaling.kind === "hpa" ? scaling.maxReplicas : scaling.replicas;
     const pod = resolvePodExtras(issues, args, lowestReplicas, warnings);
@@ -600,6 +604,7 @@ function resolveSettings(
         security,
         ...shutdown,
         imagePullPolicy,
+        progressDeadlineSeconds,
         createPdb: highestReplicas >= 2,
         pod,
         ingress,

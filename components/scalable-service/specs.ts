@@ -213,6 +213,7 @@ export function buildDeploymentSpec(
     return {
         replicas: initialReplicas(svc),
         revisionHistoryLimit: 5,
+        progressDeadlineSeconds: svc.progressDeadlineSeconds,
         selector: { matchLabels: { ...svc.selectorLabels } },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
         template: {
