@@ -2,7 +2,7 @@
  * `npm run recover`: brings a stack that an interrupted or failed `pulumi up`
  * left behind back to a state the next `pulumi up` converges from, with the
  * standard Pulumi commands, and reports what it found. The decisions are pure
- * (recover/state.ts, recover/locks.ts); this file runs the commands.
+ * (recover/state.ts, recover/fileBackend.ts); this file runs the commands.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -12,7 +12,14 @@ import { ownerLabels, StackOwner } from "../components/shared/ownership";
 import { Completed, exec } from "../e2e/proc";
 import { summary } from "../e2e/pulumi";
 import { RecoverArgs } from "./args";
-import { fileBackendDir, isAlive, readLocks, sortLocks, StackLock } from "./locks";
+import {
+    fileBackendDir,
+    isAlive,
+    readLocks,
+    removeEmptyCheckpointAttrs,
+    sortLocks,
+    StackLock,
+} from "./fileBackend";
 import {
     compareWithCluster,
     ImportEntry,
@@ -71,26 +78,26 @@ export async function recover(opts: RecoverOptions): Promise<RecoveryReport> {
     const pulumi = pulumiOn(opts);
     await requireCommand(opts, "pulumi", ["version"]);
     await requireCommand(opts, "kubectl", ["version", "--client"]);
+    const owner = stackOwner(opts);
+    const staleLocks = await repairFileBackend(pulumi, owner, opts.log);
     const before = await exportState(pulumi, opts.stack);
-    const owner = stackOwner(before.project, opts);
-    const staleLocks = await removeStaleLocks(pulumi, owner, opts.log);
     const cluster = await openCluster(pulumi, opts);
     try {
-        const plan = await planPending(before.state, cluster, opts.log);
+        const plan = await planPending(before, cluster, opts.log);
         const refresh = await refreshState(pulumi, plan, opts.log);
         const after = await exportState(pulumi, opts.stack);
         const labels = ownerLabels(owner);
         const live = await cluster.labelled(labels);
-        const { orphans, lost } = compareWithCluster(after.state.objects, live, labels);
+        const { orphans, lost } = compareWithCluster(after.objects, live, labels);
         const orphanOutcome = await handleOrphans(orphans, {
             pulumi,
             cluster,
             options: opts,
-            provider: after.state.kubernetesProvider,
+            provider: after.kubernetesProvider,
         });
         return {
             staleLocks,
-            pending: before.state.pending,
+            pending: before.pending,
             imported: plan.imports,
             cleared: plan.clears,
             refresh,
@@ -130,33 +137,34 @@ async function requireCommand(opts: RecoverOptions, command: string, args: strin
     }
 }
 
-async function exportState(
-    pulumi: Pulumi,
-    stack: string,
-): Promise<{ state: StackState; project?: string }> {
+async function exportState(pulumi: Pulumi, stack: string): Promise<StackState> {
     const r = await pulumi.run(["stack", "export", "--stack", stack], true);
     if (r.code !== 0) {
         throw new RecoverError(`pulumi stack export --stack ${stack} failed: ${r.stderr.trim()}`);
     }
-    const doc = JSON.parse(r.stdout) as { deployment?: { resources?: { urn: string }[] } };
-    const urn = doc.deployment?.resources?.[0]?.urn;
-    return { state: readStackState(doc), project: urn?.split("::")[1] };
+    return readStackState(JSON.parse(r.stdout));
 }
 
-/** The project (from the state's URNs, else Pulumi.yaml) and the stack. */
-function stackOwner(project: string | undefined, opts: RecoverOptions): StackOwner {
-    if (project) return { project, stack: opts.stack };
+/** The project (Pulumi.yaml's name, in `--cwd`) and the stack. */
+function stackOwner(opts: RecoverOptions): StackOwner {
     const file = path.join(opts.cwd ?? process.cwd(), "Pulumi.yaml");
+    if (!fs.existsSync(file)) {
+        throw new RecoverError(
+            `no Pulumi.yaml in ${path.dirname(file)}: run it in the project's directory, or give --cwd`,
+        );
+    }
     const name = (YAML.parse(fs.readFileSync(file, "utf8")) as { name?: string }).name;
     if (!name) throw new RecoverError(`${file} has no project name`);
     return { project: name, stack: opts.stack };
 }
 
 /**
- * Removes the stack's locks whose `pulumi` is gone (file backend only);
- * refuses while a live one holds the stack, since that one is still at work.
+ * On a file backend: removes an empty checkpoint metadata file a kill left,
+ * and the stack's locks whose `pulumi` is gone; refuses while a live one holds
+ * the stack, since that one is still at work. Another backend's service keeps
+ * both itself.
  */
-async function removeStaleLocks(
+async function repairFileBackend(
     pulumi: Pulumi,
     owner: StackOwner,
     log: (line: string) => void,
@@ -167,11 +175,10 @@ async function removeStaleLocks(
         log("locks: not a file backend; its service keeps the locks (pulumi cancel)");
         return [];
     }
-    const { stale, live } = sortLocks(
-        readLocks(dir, owner.project, owner.stack),
-        os.hostname(),
-        isAlive,
-    );
+    const attrs = removeEmptyCheckpointAttrs(dir, owner.project, owner.stack);
+    if (attrs) log(`checkpoint: removed the empty metadata file a kill left: ${attrs}`);
+    const locks = readLocks(dir, owner.project, owner.stack);
+    const { stale, live } = sortLocks(locks, os.hostname(), isAlive);
     if (live.length > 0) {
         const holders = live.map((l) => `pid ${l.pid} on ${l.host}`).join(", ");
         throw new RecoverError(

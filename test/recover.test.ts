@@ -5,7 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import { parseRecoverArgs } from "../recover/args";
 import { kubectlType } from "../recover/cluster";
-import { fileBackendDir, isAlive, readLocks } from "../recover/locks";
+import {
+    fileBackendDir,
+    isAlive,
+    readLocks,
+    removeEmptyCheckpointAttrs,
+} from "../recover/fileBackend";
 import { importFile } from "../recover/importFile";
 import { importName } from "../recover/orphans";
 import {
@@ -306,6 +311,24 @@ describe("npm run recover: file backend locks", () => {
                 locks.map((l) => [path.basename(l.file), l.pid, l.host]),
                 [["1.json", 10, "h"]],
             );
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("removes the checkpoint's metadata file only when a kill left it empty", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "attrs-"));
+        try {
+            const stacks = path.join(dir, ".pulumi", "stacks", "shop");
+            fs.mkdirSync(stacks, { recursive: true });
+            const attrs = path.join(stacks, "dev.json.attrs");
+            fs.writeFileSync(attrs, '{"md5":"x"}');
+            assert.equal(removeEmptyCheckpointAttrs(dir, "shop", "dev"), undefined);
+            assert.ok(fs.existsSync(attrs), "a whole metadata file stays");
+            fs.writeFileSync(attrs, "");
+            assert.equal(removeEmptyCheckpointAttrs(dir, "shop", "dev"), attrs);
+            assert.ok(!fs.existsSync(attrs));
+            assert.equal(removeEmptyCheckpointAttrs(dir, "shop", "prod"), undefined);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -106,11 +106,12 @@ describe("npm run recover on a real control plane", function () {
         const { hpaUrn, hpaName } = await leaveInterruptedState();
         const refused = await pulumi.up(stack, { allowFailure: true });
         assert.notEqual(refused.code, 0, "up ran on a locked stack");
-        assert.match(refused.stderr + refused.stdout, /currently locked/);
+        assert.match(refused.stderr + refused.stdout, /currently locked|failed to load checkpoint/);
 
         const r = await runRecover(pulumi, stack);
         assert.equal(r.code, 0, r.stderr + r.stdout);
         assert.match(r.stdout, /removing a stale lock \(pid \d+ on this host is gone\)/);
+        assert.match(r.stdout, /checkpoint: removed the empty metadata file a kill left/);
         assert.match(
             r.stdout,
             new RegExp(`importing ${escape(hpaUrn)} as ${NAMESPACE}/${hpaName}`),
@@ -134,7 +135,7 @@ describe("npm run recover on a real control plane", function () {
     /**
      * What a SIGKILLed `up` leaves, written into the file backend's checkpoint
      * as the engine writes it (`pulumi stack import` drops pending operations):
-     * its lock (a dead pid on this host), the HPA's create pending although the
+     * its lock (a dead pid on this host), an empty checkpoint metadata file, the HPA's create pending although the
      * HPA exists (the engine died before it saved the provider's answer), and a
      * pending create of an object that never reached the cluster.
      */
@@ -155,6 +156,8 @@ describe("npm run recover on a real control plane", function () {
             resource: { ...res, id: "", outputs: {} },
         }));
         fs.writeFileSync(file, JSON.stringify(doc));
+        // A kill while the backend wrote the checkpoint's metadata leaves it empty.
+        fs.writeFileSync(`${file}.attrs`, "");
         await writeDeadLock();
         return { hpaUrn: hpa.urn, hpaName: hpa.outputs.metadata.name };
     }

@@ -1,8 +1,12 @@
 /**
- * The file state backend's stack locks. `pulumi up` writes one per run under
- * `<backend>/.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`, naming its host
- * and pid, and a killed `pulumi` leaves it behind: every later command on the
- * stack is then refused until it goes (docs/operations.md#interrupted-deploys).
+ * What a killed `pulumi` leaves in a file state backend
+ * (docs/operations.md#interrupted-deploys):
+ * - its stack lock, one per run under
+ *   `<backend>/.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`, naming its
+ *   host and pid: every later command on the stack is refused until it goes;
+ * - an empty checkpoint metadata file (`<stack>.json.attrs`), when the kill
+ *   came while it was written: every later command then fails with "failed to
+ *   load checkpoint: EOF".
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -83,4 +87,23 @@ function onStack(dir: string, project: string, stack: string): boolean {
     if (path.basename(dir) !== stack) return false;
     const parent = path.basename(path.dirname(dir));
     return parent === project || parent === "locks";
+}
+
+/**
+ * Removes the stack checkpoint's metadata file (`<stack>.json.attrs`) when a
+ * kill left it empty, and returns its path; undefined when there is none to
+ * remove. The checkpoint itself is written to a temporary file and renamed,
+ * so it is whole, and it loads without its metadata.
+ */
+export function removeEmptyCheckpointAttrs(
+    backendDir: string,
+    project: string,
+    stack: string,
+): string | undefined {
+    const file = path.join(backendDir, ".pulumi", "stacks", project, `${stack}.json.attrs`);
+    if (fs.existsSync(file) && fs.statSync(file).size === 0) {
+        fs.rmSync(file);
+        return file;
+    }
+    return undefined;
 }
