@@ -1,15 +1,19 @@
-import * as fs from "fs";
-
 /**
- * What the engine planned or did, read from the structured event log a
- * preview or an update writes with `--event-log <file>` (one JSON engine
- * event per line), rather than from its text display.
+ * What the engine planned or did, read from its structured output: the
+ * engine events `pulumi up --json` prints, one JSON object a line (and
+ * `pulumi preview --json` too, with PULUMI_ENABLE_STREAMING_JSON_PREVIEW set),
+ * rather than from its text display.
  */
 
-/** One property's change in a step, as the provider reported it. */
+/** The variable that makes `pulumi preview --json` stream engine events as `pulumi up --json` does. */
+export const STREAMING_PREVIEW = { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" };
+
+/** One property's change in a step, as the provider reported it (the engine's `apitype.PropertyDiff`). */
 export interface PropertyDiff {
     /** add, delete, update, or the same with `-replace` when it forces a replacement. */
-    kind: string;
+    diffKind: string;
+    /** A change of the inputs, rather than of the live state against the new inputs. */
+    inputDiff?: boolean;
 }
 
 /** One step of a preview or an update (a `resourcePreEvent`'s metadata). */
@@ -26,16 +30,19 @@ export interface EngineStep {
     detailedDiff: Record<string, PropertyDiff>;
 }
 
-/** The steps an event log records, in order. Throws, naming the file, on a line that isn't JSON. */
-export function engineSteps(eventLog: string): EngineStep[] {
-    const lines = fs.readFileSync(eventLog, "utf8").split("\n");
-    return lines
-        .filter((l) => l.trim() !== "")
-        .map((l, i) => {
+/**
+ * The steps (`resourcePreEvent`s) of a `--json` output, in order. Lines that
+ * are not JSON objects are skipped; a line that starts like one and isn't throws.
+ */
+export function engineSteps(output: string): EngineStep[] {
+    return output
+        .split("\n")
+        .filter((l) => l.trimStart().startsWith("{"))
+        .map((l) => {
             try {
                 return JSON.parse(l) as { resourcePreEvent?: { metadata: any } };
             } catch (err) {
-                throw new Error(`${eventLog}:${i + 1} is not JSON: ${(err as Error).message}`);
+                throw new Error(`an engine event is not JSON (${(err as Error).message}): ${l}`);
             }
         })
         .filter((e) => e.resourcePreEvent)
@@ -86,7 +93,7 @@ export function destructiveSteps(
 
 /** A step in one line: its op, URN, the properties forcing a replacement and every property diff. */
 export function describeStep(s: EngineStep): string {
-    const detail = Object.entries(s.detailedDiff).map(([p, d]) => `${p} (${d.kind})`);
+    const detail = Object.entries(s.detailedDiff).map(([p, d]) => `${p} (${d.diffKind})`);
     return [
         `${s.op} ${s.urn}`,
         s.keys.length ? `replace keys: ${s.keys.join(", ")}` : "",
