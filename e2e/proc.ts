@@ -81,6 +81,9 @@ export function exec(file: string, args: string[], opts: ExecOptions = {}): Prom
                 resolve(result);
             }
         });
+        // A command that exits before reading its input (git rev-parse, say) closes the
+        // pipe: the write then fails with EPIPE, which must not crash this process.
+        child.stdin!.on("error", () => undefined);
         child.stdin!.end(opts.input ?? "");
     });
 }

@@ -90,6 +90,11 @@ export class PulumiCli {
         });
     }
 
+    /** The same CLI, home and state, with `vars` added to its environment. */
+    withEnv(vars: Record<string, string>): PulumiCli {
+        return new PulumiCli(this.toolchain, { ...this.env, ...vars });
+    }
+
     /** A CLI whose home has the toolchain's Kubernetes provider installed. */
     static async create(
         toolchain: Toolchain,

@@ -387,6 +387,8 @@ describe("delivery pipeline: structure", () => {
             ["actions/checkout", "actions/setup-node", "actions/setup-go", "bash .ci/run"],
         );
         assert.equal(checks.steps[1].with["node-version-file"], ".node-version");
+        // The e2e upgrade test finds the previous release's commit in the history.
+        assert.equal(checks.steps[0].with["fetch-depth"], 0, "the checks clone full history");
 
         const action = step("pulumi preview");
         assert.match(action.uses, /^pulumi\/actions@/);
