@@ -13,7 +13,7 @@ import { exec } from "../e2e/proc";
 import { PulumiCli, pulumiPathFirst, pulumiVariables, StackRef, summary } from "../e2e/pulumi";
 import { findToolchain, Toolchain, TOOLCHAIN_DIR } from "../e2e/toolchain";
 import { assertFreshBuild } from "../program/buildStamp";
-import { isAlive, readLocks, sortLocks } from "../recover/locks";
+import { isAlive, readLocks, sortLocks } from "../recover/fileBackend";
 import { PROJECT_ROOT } from "../program/stackFiles";
 import {
     LOCAL_PASSPHRASE,
