@@ -38,6 +38,8 @@ export interface Cluster {
     name: string;
     kubeconfig: string;
     kube: Kube;
+    /** KWOK's work dir (KWOK_WORKDIR): the control plane's binaries, pid files and logs live under it. */
+    kwokDir: string;
     nodes: NodeShape[];
     /** Seconds from `kwokctl create` to nodes Ready and the metrics API Available. */
     startSeconds: number;
@@ -71,6 +73,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         name,
         kubeconfig,
         kube: new Kube(toolchain.bin("kubectl"), kubeconfig),
+        kwokDir: kwokWorkDir(workDir),
         nodes,
         startSeconds: 0,
         delete: async () => {
@@ -107,9 +110,14 @@ export function clusterKubeconfig(workDir: string): string {
     return path.join(workDir, "kubeconfig");
 }
 
+/** KWOK's own work dir (KWOK_WORKDIR) for a cluster whose work dir is `workDir`. */
+export function kwokWorkDir(workDir: string): string {
+    return path.join(workDir, "kwok");
+}
+
 /** kwokctl on the cluster `name`, with KWOK's own state under `workDir`. */
 function runKwokctl(opts: Pick<ClusterOptions, "name" | "workDir" | "toolchain">, args: string[]) {
-    const env = { ...process.env, KWOK_WORKDIR: path.join(opts.workDir, "kwok") };
+    const env = { ...process.env, KWOK_WORKDIR: kwokWorkDir(opts.workDir) };
     return exec(opts.toolchain.bin("kwokctl"), [...args, "--name", opts.name], {
         env,
         timeoutMs: 300_000,
