@@ -10,6 +10,8 @@ export interface ControlPlaneProcess {
     argv: string[];
     cwd: string;
     env: NodeJS.ProcessEnv;
+    /** Where its standard output goes (kwokctl points it at the component's log file). */
+    stdout: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export function findControlPlaneProcess(kwokDir: string, binary: string): Contro
         pid,
         argv: matches[0].argv,
         cwd: fs.readlinkSync(`/proc/${pid}/cwd`),
+        stdout: fs.readlinkSync(`/proc/${pid}/fd/1`),
         env: parseEnviron(fs.readFileSync(`/proc/${pid}/environ`, "utf8")),
     };
 }
@@ -51,26 +54,26 @@ export function parseEnviron(text: string): NodeJS.ProcessEnv {
 }
 
 /**
- * Stops a control-plane process the way a restart does (SIGTERM, then
- * SIGKILL if it is still there after `graceMs`), keeps it down for `downMs`,
+ * Stops a control-plane process at once (SIGKILL: its port closes and every
+ * open request and watch breaks, as in a crash), keeps it down for `downMs`,
  * then starts it again with the same command line, working directory and
- * environment, its output appended to `logFile`. kwokctl finds its processes
- * by pid file, so the new pid goes into every `<binary>.pid` under `kwokDir`,
- * and `kwokctl delete cluster` still stops it. Returns the new pid.
+ * environment, its output appended to the same file (its log). kwokctl finds
+ * its processes by pid file, so the new pid goes into every `<binary>.pid`
+ * under `kwokDir`, and `kwokctl delete cluster` still stops it. Returns the new pid.
  */
 export async function restartControlPlaneProcess(
     p: ControlPlaneProcess,
     kwokDir: string,
-    { downMs, logFile, graceMs = 30_000 }: { downMs: number; logFile: string; graceMs?: number },
+    downMs: number,
 ): Promise<number> {
-    process.kill(p.pid, "SIGTERM");
-    const gone = () => Promise.resolve(isAlive(p.pid) ? undefined : true);
-    await waitFor(`pid ${p.pid} (${p.argv[0]}) to exit`, gone, { timeoutMs: graceMs }).catch(() => {
-        if (isAlive(p.pid)) process.kill(p.pid, "SIGKILL");
-    });
-    await waitFor(`pid ${p.pid} to be gone after SIGKILL`, gone, { timeoutMs: 10_000 });
+    process.kill(p.pid, "SIGKILL");
+    await waitFor(
+        `pid ${p.pid} (${p.argv[0]}) to be gone after SIGKILL`,
+        () => Promise.resolve(isAlive(p.pid) ? undefined : true),
+        { timeoutMs: 10_000, intervalMs: 20 },
+    );
     await new Promise((r) => setTimeout(r, downMs));
-    const out = fs.openSync(logFile, "a");
+    const out = fs.openSync(p.stdout, "a");
     const child = spawn(p.argv[0], p.argv.slice(1), {
         cwd: p.cwd,
         env: p.env,

@@ -159,10 +159,31 @@ function writeKwokctlConfig(workDir: string, toolchain: Toolchain): string {
         "  enableMetricsServer: true",
         `  metricsServerBinary: ${writeMetricsServerWrapper(workDir, toolchain)}`,
         `  metricsServerManifests: [${JSON.stringify(manifests)}]`,
+        ...singleInstanceControllers(),
     ];
     const file = path.join(workDir, "kwokctl.yaml");
     fs.writeFileSync(file, lines.join("\n") + "\n");
     return file;
+}
+
+/**
+ * The controller manager and the scheduler without leader election. With it
+ * (their default), an API server that is down longer than the renew deadline
+ * (10 s) makes them exit for good: on a real control plane the kubelet
+ * restarts them, but nothing supervises KWOK's binary runtime. Each runs as
+ * the only instance, so there is no other to elect; the fault suite stops the
+ * API server for 10 s and needs them to ride it out.
+ */
+function singleInstanceControllers(): string[] {
+    return [
+        "componentsPatches:",
+        ...["kube-controller-manager", "kube-scheduler"].flatMap((name) => [
+            `  - name: ${name}`,
+            "    extraArgs:",
+            "      - key: leader-elect",
+            '        value: "false"',
+        ]),
+    ];
 }
 
 /**
