@@ -27,7 +27,10 @@ export interface Convergence {
  */
 export async function recoverAndConverge(t: RecoveryTarget): Promise<Convergence> {
     const recovery = await recoverStack(t);
-    const up = await t.pulumi.up(t.stack);
+    const up = await t.pulumi.up(t.stack).catch((err: Error) => {
+        err.message = `after the recovery (${describeRecovery(recovery)}; pending: ${recovery.pending.join(", ") || "none"}):\n${err.message}`;
+        throw err;
+    });
     await t.pulumi.preview(t.stack, ["--expect-no-changes"]);
     const exported = parseExport(
         (await t.pulumi.run(t.stack.cwd, ["stack", "export", "--stack", t.stack.stack])).stdout,
@@ -46,8 +49,10 @@ export async function recoverAndConverge(t: RecoveryTarget): Promise<Convergence
 export function describeRecovery(r: Recovery): string {
     const parts = [
         r.staleLocks.length > 0 ? `removed ${r.staleLocks.length} stale lock(s)` : "",
-        r.imported.length > 0 ? `imported ${r.imported.length} pending create(s)` : "",
-        r.cleared.length > 0 ? `cleared ${r.cleared.length} pending create(s)` : "",
+        r.emptyAttrs ? "removed the empty checkpoint .attrs file" : "",
+        r.imported.length + r.cleared.length > 0
+            ? `cleared ${r.imported.length + r.cleared.length} pending create(s)`
+            : "",
         r.pending.length > r.imported.length + r.cleared.length
             ? `${r.pending.length - r.imported.length - r.cleared.length} other pending op(s) left to refresh`
             : "",
@@ -57,5 +62,6 @@ export function describeRecovery(r: Recovery): string {
         changed.length > 0
             ? `refresh ${changed.map(([op, n]) => `${n} ${op}`).join(", ")}`
             : "refresh found no drift";
-    return [...parts, refresh].join("; ");
+    const imported = r.imported.length > 0 ? [`pulumi import of ${r.imported.length} of them`] : [];
+    return [...parts, refresh, ...imported].join("; ");
 }

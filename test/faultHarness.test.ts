@@ -8,8 +8,14 @@ import { describeStep, isStepStart, parseEventLog } from "../e2e/engineEvents";
 import { errorLines } from "../e2e/faults";
 import { isStale, lockDir, readLocks, removeStaleLocks } from "../e2e/locks";
 import { compareWithState, showObject } from "../e2e/orphans";
-import { pendingCreateFlags, pendingCreates, planPendingCreates } from "../e2e/pendingCreates";
+import {
+    importFile,
+    pendingCreateFlags,
+    pendingCreates,
+    planPendingCreates,
+} from "../e2e/pendingCreates";
 import { descendants, isProgram, parseStat, ProcessInfo } from "../e2e/processTree";
+import { removeEmptyCheckpointAttrs } from "../e2e/recovery";
 import { exportProblems, kubernetesObject, parseExport, StackExport } from "../e2e/stackState";
 
 const STACK = "urn:pulumi:faults::orchestration::pulumi:pulumi:Stack::orchestration-faults";
@@ -273,13 +279,21 @@ describe("fault suite harness (pure)", () => {
         assert.equal(showObject(ns), "Namespace faults");
     });
 
-    it("imports a pending create whose object exists, clears the others, and says so in refresh's flags", () => {
+    it("clears every pending create, and imports those whose object exists under their own URN, parent and provider", () => {
+        const parent =
+            "urn:pulumi:faults::orchestration::orchestration:index:ScalableService::backend-user";
         const op = (urn: string, type: string, metadata?: object) => ({
             type: "creating",
-            resource: { urn, type, inputs: metadata ? { metadata } : {} },
+            resource: {
+                urn,
+                type,
+                parent,
+                provider: `${PROVIDER}::p1`,
+                inputs: metadata ? { metadata } : {},
+            },
         });
         const creates = pendingCreates([
-            op("urn:d", "kubernetes:apps/v1:Deployment", {
+            op(DEPLOYMENT, "kubernetes:apps/v1:Deployment", {
                 name: "backend-user",
                 namespace: "faults",
             }),
@@ -291,38 +305,39 @@ describe("fault suite harness (pure)", () => {
             op("urn:c", "orchestration:index:ScalableService"),
             { type: "updating", resource: { urn: "urn:u", type: "kubernetes:apps/v1:Deployment" } },
         ]);
-        assert.deepEqual(creates, [
-            {
-                urn: "urn:d",
-                object: { kind: "Deployment", namespace: "faults", name: "backend-user" },
-            },
-            { urn: "urn:ns", object: { kind: "Namespace", namespace: "", name: "faults" } },
-            {
-                urn: "urn:s",
-                object: { kind: "Service", namespace: "faults", name: "backend-feed" },
-            },
-            { urn: "urn:c", object: undefined },
-        ]);
-        const plan = planPendingCreates(creates, new Set(["urn:d", "urn:ns", "urn:c"]));
-        assert.deepEqual(plan, {
-            imports: [
-                ["urn:d", "faults/backend-user"],
+        assert.deepEqual(
+            creates.map((c) => [c.urn, c.object && showObject(c.object)]),
+            [
+                [DEPLOYMENT, "Deployment faults/backend-user"],
+                ["urn:ns", "Namespace faults"],
+                ["urn:s", "Service faults/backend-feed"],
+                ["urn:c", undefined],
+            ],
+        );
+        const plan = planPendingCreates(creates, new Set([DEPLOYMENT, "urn:ns", "urn:c"]));
+        assert.deepEqual(
+            plan.imports.map((i) => [i.create.urn, i.id]),
+            [
+                [DEPLOYMENT, "faults/backend-user"],
                 ["urn:ns", "faults"],
             ],
-            clears: ["urn:s", "urn:c"],
-        });
-        assert.deepEqual(pendingCreateFlags(plan), [
-            "--import-pending-creates",
-            "urn:d",
-            "--import-pending-creates",
-            "faults/backend-user",
-            "--import-pending-creates",
-            "urn:ns",
-            "--import-pending-creates",
-            "faults",
-            "--clear-pending-creates",
-        ]);
+        );
+        assert.deepEqual(plan.clears, ["urn:s", "urn:c"]);
+        assert.deepEqual(pendingCreateFlags(plan), ["--clear-pending-creates"]);
         assert.deepEqual(pendingCreateFlags({ imports: [], clears: [] }), []);
+        assert.deepEqual(importFile({ imports: [plan.imports[0]], clears: [] }), {
+            nameTable: { r0: parent, r1: PROVIDER },
+            resources: [
+                {
+                    type: "kubernetes:apps/v1:Deployment",
+                    name: "backend-user",
+                    id: "faults/backend-user",
+                    parent: "r0",
+                    provider: "r1",
+                },
+            ],
+        });
+        assert.equal(importFile({ imports: [], clears: ["urn:s"] }), undefined);
     });
 
     it("says what a recovery did in a few words", () => {
@@ -339,12 +354,13 @@ describe("fault suite harness (pure)", () => {
             describeRecovery({
                 ...none,
                 staleLocks: ["l.json (pid 1)"],
+                emptyAttrs: "faults.json.attrs",
                 pending: ["creating a", "creating b", "updating c"],
                 imported: ["a id"],
                 cleared: ["b"],
                 refreshed: { unchanged: 20, updated: 2 },
             }),
-            "removed 1 stale lock(s); imported 1 pending create(s); cleared 1 pending create(s); 1 other pending op(s) left to refresh; refresh 2 updated",
+            "removed 1 stale lock(s); removed the empty checkpoint .attrs file; cleared 2 pending create(s); 1 other pending op(s) left to refresh; refresh 2 updated; pulumi import of 1 of them",
         );
     });
 
@@ -354,5 +370,25 @@ describe("fault suite harness (pure)", () => {
         assert.deepEqual(errorLines(out), ["error: the stack is currently locked by 1 lock(s)."]);
         assert.deepEqual(errorLines("all fine\n"), []);
         assert.deepEqual(parseEnviron("A=1\0B=x=y\0\0"), { A: "1", B: "x=y" });
+    });
+});
+
+describe("fault suite recovery: the file backend's checkpoint metadata", () => {
+    it("removes a checkpoint's .attrs file a kill left empty, and keeps one with content", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "attrs-"));
+        try {
+            const dir = path.join(root, ".pulumi", "stacks", "orchestration");
+            fs.mkdirSync(dir, { recursive: true });
+            const attrs = path.join(dir, "faults.json.attrs");
+            fs.writeFileSync(attrs, '{"md5":"x"}');
+            assert.equal(removeEmptyCheckpointAttrs(root, "orchestration", "faults"), undefined);
+            assert.ok(fs.existsSync(attrs));
+            fs.writeFileSync(attrs, "");
+            assert.equal(removeEmptyCheckpointAttrs(root, "orchestration", "faults"), attrs);
+            assert.ok(!fs.existsSync(attrs));
+            assert.equal(removeEmptyCheckpointAttrs(root, "orchestration", "other"), undefined);
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
     });
 });
