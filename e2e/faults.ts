@@ -63,25 +63,37 @@ export function findDescendant(
     );
 }
 
-/** How a background command ended, and what of its process group outlived it. */
+/** How a background command ended, and what it left running. */
 export type Settled = Awaited<Running["result"]> & {
-    /** The processes of its group still running when it ended, as `pid argv[0]`. */
+    /** Processes it left running (orphaned plugins, still in its group or reparented), as `pid argv[0]`. */
     leftovers: string[];
 };
 
 /**
- * Waits (up to `timeoutMs`) for the command to end, notes what of its process
- * group is still running (plugins a killed engine left behind), and kills it,
- * so no case leaks a process into the next.
+ * Waits (up to `timeoutMs`) for the command to end, notes what it left
+ * running, and kills that, so no case leaks a process into the next. The
+ * engine starts its plugins in process groups of their own, so a plugin a
+ * killed engine orphans is found by `pluginDir` (the PULUMI_HOME its binary
+ * runs from) and its parent, now init; the caller runs no other command from
+ * that home meanwhile.
  */
-export async function settle(running: Running, timeoutMs = 300_000): Promise<Settled> {
+export async function settle(
+    running: Running,
+    pluginDir: string,
+    timeoutMs = 300_000,
+): Promise<Settled> {
     const timer = setTimeout(() => running.signalGroup("SIGKILL"), timeoutMs);
     try {
         const result = await running.result;
-        const leftovers = processTable()
-            .filter((p) => p.pgrp === running.pid)
-            .map((p) => `${p.pid} ${path.basename(p.argv[0] ?? p.comm)}`);
-        return { ...result, leftovers };
+        const left = processTable().filter(
+            (p) =>
+                p.pgrp === running.pid || (p.ppid === 1 && (p.argv[0] ?? "").startsWith(pluginDir)),
+        );
+        for (const p of left) process.kill(p.pid, "SIGKILL");
+        return {
+            ...result,
+            leftovers: left.map((p) => `${p.pid} ${path.basename(p.argv[0] ?? p.comm)}`),
+        };
     } finally {
         clearTimeout(timer);
         running.signalGroup("SIGKILL");

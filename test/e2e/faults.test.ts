@@ -131,7 +131,7 @@ describe("interrupted deploys recover with nothing lost (the program's stack on 
             up.running.signalGroup("SIGKILL");
             throw err;
         }
-        return settle(up.running);
+        return settle(up.running, pulumi.env.PULUMI_HOME!);
     }
 
     /** Recovers, converges and checks, and records the case's row. */
@@ -290,12 +290,15 @@ describe("interrupted deploys recover with nothing lost (the program's stack on 
                 () => Promise.resolve(readLocks(lockFiles).length > 0 ? true : undefined),
                 { timeoutMs: 60_000, intervalMs: 20 },
             );
-            second = await settle(startUp(pulumi, stack, dir, "concurrent-second").running);
+            second = await settle(
+                startUp(pulumi, stack, dir, "concurrent-second").running,
+                pulumi.env.PULUMI_HOME!,
+            );
         } catch (err) {
             first.running.signalGroup("SIGKILL");
             throw err;
         }
-        const firstSettled = await settle(first.running);
+        const firstSettled = await settle(first.running, pulumi.env.PULUMI_HOME!);
         assert.equal(
             firstSettled.code,
             0,
