@@ -39,6 +39,8 @@ export interface Cluster {
     name: string;
     kubeconfig: string;
     kube: Kube;
+    /** KWOK's work dir (KWOK_WORKDIR): the control plane's binaries, pid files and logs live under it. */
+    kwokDir: string;
     nodes: NodeShape[];
     /** Seconds from `kwokctl create` to nodes Ready and the metrics API Available. */
     startSeconds: number;
@@ -72,6 +74,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         name,
         kubeconfig,
         kube: new Kube(toolchain.bin("kubectl"), kubeconfig),
+        kwokDir: kwokWorkDir(workDir),
         nodes,
         startSeconds: 0,
         delete: async () => {
@@ -108,9 +111,14 @@ export function clusterKubeconfig(workDir: string): string {
     return path.join(workDir, "kubeconfig");
 }
 
+/** KWOK's own work dir (KWOK_WORKDIR) for a cluster whose work dir is `workDir`. */
+export function kwokWorkDir(workDir: string): string {
+    return path.join(workDir, "kwok");
+}
+
 /** kwokctl on the cluster `name`, with KWOK's own state under `workDir`. */
 function runKwokctl(opts: Pick<ClusterOptions, "name" | "workDir" | "toolchain">, args: string[]) {
-    const env = { ...process.env, KWOK_WORKDIR: path.join(opts.workDir, "kwok") };
+    const env = { ...process.env, KWOK_WORKDIR: kwokWorkDir(opts.workDir) };
     return exec(opts.toolchain.bin("kwokctl"), [...args, "--name", opts.name], {
         env,
         timeoutMs: 300_000,
@@ -152,16 +160,38 @@ function writeKwokctlConfig(workDir: string, toolchain: Toolchain): string {
         "  enableMetricsServer: true",
         `  metricsServerBinary: ${writeMetricsServerWrapper(workDir, toolchain)}`,
         `  metricsServerManifests: [${JSON.stringify(manifests)}]`,
-        // A second config for the kwok controller: stages for pods of FAULT_IMAGES only.
-        "componentsPatches:",
-        "- name: kwok-controller",
-        "  extraArgs:",
-        "  - key: config",
-        `    value: ${JSON.stringify(writeFaultStages(workDir))}`,
+        ...componentsPatches(workDir),
     ];
     const file = path.join(workDir, "kwokctl.yaml");
     fs.writeFileSync(file, lines.join("\n") + "\n");
     return file;
+}
+
+/**
+ * What kwokctl changes in the components it starts:
+ * - the kwok controller gets a second config, with stages for pods of
+ *   FAULT_IMAGES only (the default stages stay);
+ * - the controller manager and the scheduler run without leader election.
+ *   With it (their default), an API server that is down longer than the renew
+ *   deadline (10 s) makes them exit for good: on a real control plane the
+ *   kubelet restarts them, but nothing supervises KWOK's binary runtime. Each
+ *   runs as the only instance, so there is no other to elect; the fault suite
+ *   stops the API server for 10 s and needs them to ride it out.
+ */
+function componentsPatches(workDir: string): string[] {
+    return [
+        "componentsPatches:",
+        "  - name: kwok-controller",
+        "    extraArgs:",
+        "      - key: config",
+        `        value: ${JSON.stringify(writeFaultStages(workDir))}`,
+        ...["kube-controller-manager", "kube-scheduler"].flatMap((name) => [
+            `  - name: ${name}`,
+            "    extraArgs:",
+            "      - key: leader-elect",
+            '        value: "false"',
+        ]),
+    ];
 }
 
 /**

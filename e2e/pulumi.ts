@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { Running, startBackground } from "./background";
 import { Completed, exec } from "./proc";
 import { Toolchain, VERSIONS } from "./toolchain";
 
@@ -131,6 +132,24 @@ export class PulumiCli {
             allowFailure,
             timeoutMs: 900_000,
         });
+    }
+
+    /**
+     * Starts `pulumi <args>` in `cwd` in the background, in a process group of
+     * its own, so a test can signal it (or its plugins) mid-run. Debug
+     * commands are on, for `--event-log`.
+     */
+    start(cwd: string, args: string[]): Running {
+        return startBackground(this.toolchain.bin("pulumi"), this.commandLine(args), {
+            cwd,
+            env: { ...this.env, PULUMI_DEBUG_COMMANDS: "true" },
+            timeoutMs: 900_000,
+        });
+    }
+
+    /** The file state backend's directory (PULUMI_BACKEND_URL without `file://`). */
+    get backendRoot(): string {
+        return this.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "");
     }
 
     /** `--stack` and, with a `configFile`, `--config-file`. */
