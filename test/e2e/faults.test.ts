@@ -319,10 +319,12 @@ describe("interrupted deploys recover with nothing lost (the program's stack on 
         const start = performance.now();
         const settled = await interrupt("sigkill-timed", async (up) => {
             await new Promise((r) => setTimeout(r, KILL_AFTER_MS));
-            assert.ok(
-                !up.running.exited(),
-                `the up ended within ${KILL_AFTER_MS} ms, before the kill`,
-            );
+            if (up.running.exited()) {
+                const r = await up.running.result;
+                assert.fail(
+                    `the up ended within ${KILL_AFTER_MS} ms, before the kill (exit ${r.code}):\n${r.stdout}\n${r.stderr}`,
+                );
+            }
             up.running.signal("SIGKILL");
         });
         assert.equal(settled.signal, "SIGKILL");
