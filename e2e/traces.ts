@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { SELECTOR_LABEL } from "../components/scalable-service/config";
+import { LABELLED_KINDS } from "../recover/cluster";
 import { Kube } from "./kube";
 import { waitFor } from "./proc";
 
@@ -16,21 +17,14 @@ export const SERVICE_KINDS = [
 ];
 
 /**
- * Every namespaced kind a ScalableService creates, or its Deployment makes
- * (ReplicaSets and Pods carry the pod template's labels), as kubectl names them.
+ * Every namespaced kind a ScalableService creates (recover's own list, less
+ * the Namespace), or its Deployment makes (ReplicaSets and Pods carry the pod
+ * template's labels), as kubectl names them.
  */
 export const COMPONENT_KINDS: readonly string[] = [
-    "deployments.apps",
+    ...LABELLED_KINDS.filter((kind) => kind !== "namespaces"),
     "replicasets.apps",
     "pods",
-    "services",
-    "horizontalpodautoscalers.autoscaling",
-    "poddisruptionbudgets.policy",
-    "networkpolicies.networking.k8s.io",
-    "serviceaccounts",
-    "configmaps",
-    "secrets",
-    "ingresses.networking.k8s.io",
 ];
 
 /**
