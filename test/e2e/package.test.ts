@@ -7,13 +7,17 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { waitForStep } from "../../e2e/eventLog";
+import { settle, startUp } from "../../e2e/faults";
 import { recordFigure } from "../../e2e/figures";
 import { Cluster, restoreNodes, setNodeAllocatable } from "../../e2e/cluster";
 import { containerEnvironment } from "../../e2e/environment";
 import { Kube, KubeObject } from "../../e2e/kube";
 import { secondsSince, waitFor } from "../../e2e/proc";
 import { previewed, PulumiCli, StackRef } from "../../e2e/pulumi";
+import { runRecover, stateVersusCluster } from "../../e2e/recover";
 import { destroyWithoutTrace } from "../../e2e/traces";
 import {
     annotateReadyPods,
@@ -36,6 +40,7 @@ const MAX = 4;
 const FIXED = 3;
 const API_TOKEN = "e2e-token-4f1d9c";
 const ROTATED_TOKEN = "e2e-token-rotated-7b3e05";
+const KILLED_TOKEN = "e2e-token-killed-2c8a41";
 const VERBATIM_TOKENS = ["e2e-token-verbatim-1-c41d", "e2e-token-verbatim-2-9e0a"];
 
 describe("the packed package in a consumer project, on a real control plane", function () {
@@ -191,6 +196,50 @@ describe("the packed package in a consumer project, on a real control plane", fu
         assert.ok(
             shown.includes(ROTATED_TOKEN) || shown.includes(b64(ROTATED_TOKEN)),
             "pulumi stack export --show-secrets lacks the new value",
+        );
+    });
+
+    it("leaks no env Secret when a rotation's engine is SIGKILLed once the new Secret exists: after npm run recover (--orphans delete) and the next up, exactly one env Secret remains, holding the new value, and no labelled object is outside the state", async function () {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rotation-kill-"));
+        const envSecrets = async () =>
+            ((await kube.get("secret", undefined, NAMESPACE)) as KubeObject[])
+                .filter((x) => x.metadata.labels?.["orchestration/stack"] === stack.stack)
+                .map((x) => x.metadata.name as string);
+        const before = await envSecrets();
+        assert.equal(before.length, 1, `env Secrets before: ${before.join(", ")}`);
+        await setSecret(KILLED_TOKEN);
+        const up = startUp(pulumi, stack, dir, "rotation-kill");
+        try {
+            await waitForStep(up.eventLog, up.running, {
+                op: "create-replacement",
+                type: "kubernetes:core/v1:Secret",
+            });
+            // Kill once the new Secret exists: whether or not the engine saved it yet,
+            // the old and the new name must not both outlive the recovery.
+            await waitFor("the replacement env Secret", async () =>
+                (await envSecrets()).length > 1 ? true : undefined,
+            );
+        } finally {
+            up.running.signal("SIGKILL");
+        }
+        const settled = await settle(up.running, pulumi.env.PULUMI_HOME!);
+        assert.equal(settled.signal, "SIGKILL", "the up ended before the kill");
+
+        const r = await runRecover(pulumi, stack, ["--orphans", "delete"]);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        await pulumi.up(stack);
+        await pulumi.preview(stack, ["--expect-no-changes"]);
+        const after = await envSecrets();
+        assert.equal(after.length, 1, `env Secrets after: ${after.join(", ")}`);
+        const rolled = await waitRolledOut(kube, NAMESPACE, NAME, MIN);
+        const container = rolled.deployment.spec.template.spec.containers[0];
+        assert.equal(
+            (await containerEnvironment(kube, NAMESPACE, container)).API_TOKEN,
+            KILLED_TOKEN,
+        );
+        assert.deepEqual(
+            await stateVersusCluster(pulumi, kube, stack, "scalable-service-consumer"),
+            { orphans: [], lost: [] },
         );
     });
 
