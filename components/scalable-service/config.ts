@@ -564,11 +564,10 @@ function resolveSettings(
     issues: IssueCollector,
     args: ScalableServiceArgs,
     workload: Workload,
-    context: { owner: StackOwner | undefined; warnings: string[] },
+    { owner, warnings }: { owner: StackOwner | undefined; warnings: string[] },
 ): Omit<ResolvedService, keyof Workload | "args"> {
     const { serviceName, namespace, port, serviceType, scaling, probes } = workload;
-    const { warnings } = context;
-    const labelSet = resolveLabels(issues, args, serviceName, context.owner);
+    const labelSet = resolveLabels(issues, args, serviceName, owner);
     const security = resolveSecurity(issues, args);
     const config = resolveConfig(issues, args, serviceName, security.writablePaths);
     const { env, envFrom } = resolveEnv(issues, args);
