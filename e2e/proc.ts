@@ -81,6 +81,8 @@ export function exec(file: string, args: string[], opts: ExecOptions = {}): Prom
                 resolve(result);
             }
         });
+        // A command that exits without reading its input closes the pipe: not an error of ours.
+        child.stdin!.on("error", () => undefined);
         child.stdin!.end(opts.input ?? "");
     });
 }
