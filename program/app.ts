@@ -92,7 +92,13 @@ export function backendArgs(
         resources: { requests: { cpu: "100m", memory: "64Mi" } },
         env: { PODINFO_UI_MESSAGE: message },
         labels: PART_OF,
+        ...pullPolicy(settings),
     };
+}
+
+/** The pull policy when the stack sets one; otherwise the component's default applies. */
+function pullPolicy(settings: AppSettings): Pick<ScalableServiceArgs, "imagePullPolicy"> {
+    return settings.imagePullPolicy ? { imagePullPolicy: settings.imagePullPolicy } : {};
 }
 
 /** The podinfo backends, reached by Service name over ClusterIP. */
@@ -147,6 +153,7 @@ function deployProxy(
                 files: { [PROXY_TEMPLATE.fileName]: template },
             },
             labels: PART_OF,
+            ...pullPolicy(settings),
             ...(settings.proxyIngressHost
                 ? { ingress: proxyIngress(settings.proxyIngressHost) }
                 : {}),
