@@ -36,6 +36,8 @@ export const NODE_ADDRESS = "127.0.0.1";
 /** A running KWOK cluster: a real etcd, API server, controller manager and scheduler, simulated nodes. */
 export interface Cluster {
     name: string;
+    /** The cluster's own directory (KWOK's work dir, the kubeconfig, the logs). */
+    workDir: string;
     kubeconfig: string;
     kube: Kube;
     nodes: NodeShape[];
@@ -69,6 +71,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     let created = false;
     const cluster: Cluster = {
         name,
+        workDir,
         kubeconfig,
         kube: new Kube(toolchain.bin("kubectl"), kubeconfig),
         nodes,
