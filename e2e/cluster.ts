@@ -30,6 +30,9 @@ export const NODE_CAPACITY = {
     "ephemeral-storage": "20Gi",
 } as const;
 
+/** The annotation that hands a node to KWOK's controller; nodes without it (a real node) it leaves alone. */
+export const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
+
 /** The loopback address every node reports, so anything that dials a node stays on this machine. */
 export const NODE_ADDRESS = "127.0.0.1";
 
@@ -154,6 +157,13 @@ function writeKwokctlConfig(workDir: string, toolchain: Toolchain): string {
         "  enableMetricsServer: true",
         `  metricsServerBinary: ${writeMetricsServerWrapper(workDir, toolchain)}`,
         `  metricsServerManifests: [${JSON.stringify(manifests)}]`,
+        // kwokctl's binary runtime has KWOK manage every node; a real node that joins
+        // (e2e/node) must be left to its kubelet, so KWOK takes only the nodes it is given.
+        "componentsPatches:",
+        "  - name: kwok-controller",
+        "    extraArgs:",
+        "      - { key: manage-all-nodes, value: 'false', override: true }",
+        `      - { key: manage-nodes-with-annotation-selector, value: '${KWOK_NODE_ANNOTATION}=fake' }`,
     ];
     const file = path.join(workDir, "kwokctl.yaml");
     fs.writeFileSync(file, lines.join("\n") + "\n");
@@ -192,7 +202,7 @@ export function nodeObjects(nodes: NodeShape[]): KubeObject[] {
         metadata: {
             name: n.name,
             annotations: {
-                "kwok.x-k8s.io/node": "fake",
+                [KWOK_NODE_ANNOTATION]: "fake",
                 // All nodes share one address and port, so metrics-server asks kwok for each
                 // node's resource metrics by path (metrics-server 0.7+ reads this annotation).
                 "metrics.k8s.io/resource-metrics-path": `/metrics/nodes/${n.name}/metrics/resource`,

@@ -19,7 +19,8 @@ export interface StopOptions {
 
 async function drainPods(opts: StopOptions, kubelet?: Daemon): Promise<void> {
     const { kube, plan } = opts;
-    await kube.attempt(["delete", "deployment", "coredns", "-n", "kube-system", "--wait=false"]);
+    const dns = ["deployment/coredns", "configmap/coredns", "service/kube-dns"];
+    await kube.attempt(["delete", ...dns, "-n", "kube-system", "--wait=false"]);
     await kube.attempt(["cordon", plan.name]);
     const onNode = ["--all-namespaces", `--field-selector=spec.nodeName=${plan.name}`];
     await kube.attempt(["delete", "pods", ...onNode, "--grace-period=2", "--wait=false"]);
@@ -68,10 +69,11 @@ function shimPids(plan: NodePlan): number[] {
 export async function stopNode(opts: StopOptions, daemons: Daemon[]): Promise<void> {
     const byName = (n: string) => daemons.find((d) => d.name === n);
     await drainPods(opts, byName("kubelet"));
-    await opts.kube.attempt(["delete", "node", opts.plan.name, "--wait=false"]);
     await byName("kube-proxy")?.stop();
     await exec(opts.toolchain.bin("kube-proxy"), ["--cleanup"], { allowFailure: true });
     await byName("kubelet")?.stop();
+    // After the kubelet: a running kubelet would register the Node again.
+    await opts.kube.attempt(["delete", "node", opts.plan.name, "--wait=false"]);
     if (byName("containerd")?.alive()) await removeContainers(opts.plan);
     for (const pid of shimPids(opts.plan)) await stopPid(pid, 5_000);
     await byName("containerd")?.stop();

@@ -14,6 +14,7 @@ import { recordFigure } from "../../e2e/figures";
 import { isReady, Kube, KubeObject } from "../../e2e/kube";
 import { IMAGES, NEXT_COLOR } from "../../e2e/node/images";
 import { claimRealNode, releaseRealNode } from "../../e2e/node/placement";
+import { podLogLines } from "../../e2e/node/podLogs";
 import { RealNode } from "../../e2e/node/realNode";
 import { ctrOf } from "../../e2e/node/stop";
 import { secondsSince, waitFor } from "../../e2e/proc";
@@ -21,6 +22,7 @@ import { PulumiCli, StackRef } from "../../e2e/pulumi";
 import { LoopResult, request, requestLoop, startLoad } from "../../e2e/traffic";
 import { waitEndpointsMatchPods, waitRolledOut, workload } from "../../e2e/workloads";
 import { BACKENDS, PROXY } from "../../program/appShape";
+import { PROXY_HEALTH } from "../../program/proxyConfig";
 import { PROJECT_ROOT } from "../../program/stackFiles";
 import { requireRealNode } from "./fixture";
 
@@ -69,12 +71,27 @@ describe("real pods serving real traffic (the program on the real node)", functi
         recordFigure("pulumi up, program on the real node", secondsSince(start));
         const svc = await kube.get("service", PROXY.serviceName, NAMESPACE);
         proxyUrl = `http://${svc.spec.clusterIP}:${PROXY.port}`;
+        await proxyAnswers();
     });
 
     after(async function () {
         await pulumi?.cleanUp(stack);
         if (node) await releaseRealNode(kube, node.plan, kwokNodes);
     });
+
+    /** What a loop saw, and the proxy's error log lines when a request failed. */
+    const seenWithLogs = (r: LoopResult) =>
+        r.failed === 0
+            ? seen(r)
+            : `${seen(r)}\nproxy errors:\n${podLogLines(node.plan, NAMESPACE, PROXY.name, /\[(error|crit|alert|emerg)\]/).join("\n")}`;
+
+    /** Waits until the proxy's ClusterIP answers (its Service skips the provider's await, and kube-proxy follows the endpoints). */
+    const proxyAnswers = () =>
+        waitFor("the proxy's ClusterIP to answer", async () =>
+            (await request(`${proxyUrl}${PROXY_HEALTH.readiness}`)).status === 200
+                ? true
+                : undefined,
+        );
 
     /** The app's pods now, all of them. */
     const appPods = async (): Promise<KubeObject[]> => kube.get("pods", undefined, NAMESPACE);
@@ -99,7 +116,7 @@ describe("real pods serving real traffic (the program on the real node)", functi
     it("answers /api/users/ and /api/feed/ from their podinfo backends through nginx by cluster DNS, spread over the replicas", async function () {
         for (const b of BACKENDS) {
             const r = await requestLoop(`${proxyUrl}${b.prefix}`, REQUESTS);
-            assert.equal(r.failed, 0, seen(r));
+            assert.equal(r.failed, 0, seenWithLogs(r));
             assert.deepEqual(r.byMessage, { [b.message]: REQUESTS }, seen(r));
             const ready = (await workload(kube, NAMESPACE, b.name)).readyPods.map(
                 (p) => p.metadata.name,
@@ -121,7 +138,7 @@ describe("real pods serving real traffic (the program on the real node)", functi
             });
             await waitEndpointsMatchPods(kube, NAMESPACE, USERS.name);
             const r = await requestLoop(`${proxyUrl}${USERS.prefix}`, REQUESTS);
-            assert.equal(r.failed, 0, seen(r));
+            assert.equal(r.failed, 0, seenWithLogs(r));
             assert.equal(r.byHost[pod.metadata.name], undefined, seen(r));
             assert.equal(r.sent, REQUESTS);
         } finally {
@@ -155,7 +172,7 @@ describe("real pods serving real traffic (the program on the real node)", functi
         assert.ok(!names.includes(readyPods[1].metadata.name), "the deleted pod is still there");
         await waitEndpointsMatchPods(kube, NAMESPACE, FEED.name);
         const r = await requestLoop(`${proxyUrl}${FEED.prefix}`, REQUESTS);
-        assert.equal(r.failed, 0, seen(r));
+        assert.equal(r.failed, 0, seenWithLogs(r));
         assert.deepEqual(Object.keys(r.byHost).sort(), names.sort(), seen(r));
     });
 
@@ -167,7 +184,7 @@ describe("real pods serving real traffic (the program on the real node)", functi
         await pulumi.up(stack!);
         recordFigure("pulumi up, rollout of both backends under load", secondsSince(start));
         const r = await load.stop();
-        assert.equal(r.failed, 0, seen(r));
+        assert.equal(r.failed, 0, seenWithLogs(r));
         assert.ok(r.sent > 0, "the load sent nothing");
         for (const b of BACKENDS) {
             const w = await waitRolledOut(kube, NAMESPACE, b.name, MIN);
@@ -177,6 +194,37 @@ describe("real pods serving real traffic (the program on the real node)", functi
         const next = await requestLoop(urls[0], 20);
         assert.deepEqual(next.byColor, { [NEXT_COLOR]: 20 }, seen(next));
         console.log(`      (rollout under load: ${r.sent} requests, ${r.failed} failed)`);
+    });
+
+    it("scales a backend up on real CPU from load through the proxy (metrics-server reads the kubelet)", async function () {
+        // A low target, so a bounded load from the host is enough: 10% of the 100m request.
+        const config = { ...CONFIG, "orchestration:backendImage": IMAGES.podinfoNext };
+        pulumi.setConfig(stack!, { ...config, "orchestration:targetCpuUtilization": 10 });
+        await pulumi.up(stack!);
+        const url = `${proxyUrl}${USERS.prefix}`;
+        const loads = [startLoad([url], 100_000, 300_000), startLoad([url], 100_000, 300_000)];
+        const start = performance.now();
+        try {
+            const hpa = await waitFor(
+                `the HPA of ${USERS.name} to want more than ${MIN} pods from measured CPU`,
+                async () => {
+                    const h = await kube.get("hpa", USERS.name, NAMESPACE);
+                    const cpu =
+                        h.status?.currentMetrics?.[0]?.resource?.current?.averageUtilization;
+                    return cpu !== undefined && h.status.desiredReplicas > MIN ? h : undefined;
+                },
+                { timeoutMs: 240_000, intervalMs: 2000 },
+            );
+            recordFigure("HPA scale-up on real CPU (program backend)", secondsSince(start));
+            console.log(
+                `      (HPA: ${JSON.stringify(hpa.status.currentMetrics[0].resource.current)}, desired ${hpa.status.desiredReplicas})`,
+            );
+        } finally {
+            const results = await Promise.all(loads.map((l) => l.stop()));
+            for (const r of results) assert.equal(r.failed, 0, seenWithLogs(r));
+        }
+        const w = await waitRolledOut(kube, NAMESPACE, USERS.name, MIN + 1, 180_000);
+        for (const p of w.readyPods) assert.equal(p.spec.nodeName, node.plan.name);
     });
 
     it("destroys everything: no app pod, no container left on the node but the cluster DNS", async function () {
