@@ -36,7 +36,7 @@ export default tseslint.config(
         },
     },
     {
-        // Mock state, recorded inputs, manifests, live Kubernetes objects, OpenAPI documents and policy props are untyped JSON, by design.
+        // Mock state, recorded inputs, manifests, live Kubernetes objects, stack exports, OpenAPI documents and policy props are untyped JSON, by design.
         files: [
             "test/**/*.ts",
             "e2e/**/*.ts",
@@ -46,6 +46,8 @@ export default tseslint.config(
             "program/render.ts",
             "program/evaluate.ts",
             "bench/e2e/cluster.ts",
+            "recover/state.ts",
+            "recover/cluster.ts",
         ],
         rules: {
             "@typescript-eslint/no-explicit-any": "off",

@@ -39,5 +39,13 @@ export type {
 export type { ResolvedEnvFrom, ResolvedEnvVar } from "./scalable-service/env";
 export type { ResolvedIngress } from "./scalable-service/ingress";
 export type { ResolvedPodExtras } from "./scalable-service/pod";
+export {
+    ownerLabels,
+    ownerLabelValue,
+    ownerSelector,
+    PROJECT_LABEL,
+    STACK_LABEL,
+} from "./shared/ownership";
+export type { StackOwner } from "./shared/ownership";
 export { ValidationError } from "./shared/validation";
 export type { ValidationIssue } from "./shared/validation";

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { condition, Kube, KubeObject } from "./kube";
 import { exec, secondsSince, waitFor } from "./proc";
+import { writeFaultStages } from "./stages";
 import { Toolchain, VERSIONS } from "./toolchain";
 
 /** One simulated node: a zone, and what it advertises to the scheduler. */
@@ -157,11 +158,13 @@ function writeKwokctlConfig(workDir: string, toolchain: Toolchain): string {
         "  enableMetricsServer: true",
         `  metricsServerBinary: ${writeMetricsServerWrapper(workDir, toolchain)}`,
         `  metricsServerManifests: [${JSON.stringify(manifests)}]`,
-        // kwokctl's binary runtime has KWOK manage every node; a real node that joins
-        // (e2e/node) must be left to its kubelet, so KWOK takes only the nodes it is given.
         "componentsPatches:",
         "  - name: kwok-controller",
         "    extraArgs:",
+        // A second config for the kwok controller: stages for pods of FAULT_IMAGES only.
+        `      - { key: config, value: ${JSON.stringify(writeFaultStages(workDir))} }`,
+        // kwokctl's binary runtime has KWOK manage every node; a real node that joins
+        // (e2e/node) must be left to its kubelet, so KWOK takes only the nodes it is given.
         "      - { key: manage-all-nodes, value: 'false', override: true }",
         `      - { key: manage-nodes-with-annotation-selector, value: '${KWOK_NODE_ANNOTATION}=fake' }`,
     ];

@@ -161,26 +161,6 @@ export function planCluster(f: ClusterFindings): ClusterPlan {
     return { action: "reuse" };
 }
 
-/** A lock file of the file state backend: which process holds the stack. */
-export interface StackLock {
-    file: string;
-    pid: number;
-    host: string;
-}
-
-/**
- * The locks to remove (their process is gone: it ran on this host and its pid
- * is dead) and those that are live (another `pulumi` is at work on the stack).
- */
-export function sortLocks(
-    locks: StackLock[],
-    host: string,
-    alive: (pid: number) => boolean,
-): { stale: StackLock[]; live: StackLock[] } {
-    const stale = locks.filter((l) => l.host === host && !alive(l.pid));
-    return { stale, live: locks.filter((l) => !stale.includes(l)) };
-}
-
 /** What `local:down` found. */
 export interface DownFindings {
     stateDirExists: boolean;

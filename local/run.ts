@@ -13,6 +13,7 @@ import { exec } from "../e2e/proc";
 import { PulumiCli, pulumiPathFirst, pulumiVariables, StackRef, summary } from "../e2e/pulumi";
 import { findToolchain, Toolchain, TOOLCHAIN_DIR } from "../e2e/toolchain";
 import { assertFreshBuild } from "../program/buildStamp";
+import { isAlive, readLocks, sortLocks } from "../recover/locks";
 import { PROJECT_ROOT } from "../program/stackFiles";
 import {
     LOCAL_PASSPHRASE,
@@ -20,9 +21,7 @@ import {
     planCluster,
     planDown,
     shellExports,
-    sortLocks,
     STACK,
-    StackLock,
     summaryMessage,
 } from "./plan";
 
@@ -326,37 +325,17 @@ function claimPidFile(file: string): () => void {
     return () => fs.rmSync(file, { force: true });
 }
 
-function isAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (err) {
-        return (err as NodeJS.ErrnoException).code === "EPERM";
-    }
-}
-
 /**
  * Removes the file backend's locks on the stack left by a `pulumi` that was
  * killed (its pid is gone on this host); refuses when a live one holds it.
  */
 function removeStaleLocks(paths: LocalPaths): void {
-    const root = path.join(paths.pulumiDir, "state", ".pulumi", "locks");
-    const locks: StackLock[] = [];
-    const walk = (dir: string) => {
-        if (!fs.existsSync(dir)) return;
-        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-            const p = path.join(dir, e.name);
-            if (e.isDirectory()) walk(p);
-            else if (e.name.endsWith(".json") && path.basename(dir) === STACK) {
-                const lock = JSON.parse(fs.readFileSync(p, "utf8")) as {
-                    pid?: number;
-                    hostname?: string;
-                };
-                locks.push({ file: p, pid: lock.pid ?? -1, host: lock.hostname ?? "" });
-            }
+    const project = (
+        YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
+            name: string;
         }
-    };
-    walk(root);
+    ).name;
+    const locks = readLocks(path.join(paths.pulumiDir, "state"), project, STACK);
     const { stale, live } = sortLocks(locks, os.hostname(), isAlive);
     for (const l of stale) {
         log(`removing a stale lock on the stack (pid ${l.pid} is gone): ${l.file}`);

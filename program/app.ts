@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ScalableService } from "../components/scalable-service/component";
 import type { ScalableServiceArgs } from "../components/scalable-service/args";
+import { currentStackOwner, ownerLabels } from "../components/shared/ownership";
 import { BACKEND_PORT, BACKEND_SERVICE_PORT, BACKENDS, PROXY } from "./appShape";
 import type { AppSettings } from "./config";
 import { PROXY_HEALTH, PROXY_TEMPLATE, ProxyRoute, renderProxyConfig } from "./proxyConfig";
@@ -45,7 +46,12 @@ export function deployApp(settings: AppSettings, placement: AppPlacement): App {
     const autoscaling = appAutoscaling(settings, placement.metricsServer);
     const namespace = new k8s.core.v1.Namespace(
         settings.namespace,
-        { metadata: { name: settings.namespace, labels: { ...NAMESPACE_LABELS } } },
+        {
+            metadata: {
+                name: settings.namespace,
+                labels: { ...NAMESPACE_LABELS, ...ownerLabels(currentStackOwner()) },
+            },
+        },
         { provider },
     );
     const backends = deployBackends(settings, autoscaling, { provider, dependsOn: [namespace] });
@@ -92,6 +98,7 @@ export function backendArgs(
         resources: { requests: { cpu: "100m", memory: "64Mi" } },
         env: { PODINFO_UI_MESSAGE: message },
         labels: PART_OF,
+        progressDeadlineSeconds: settings.progressDeadlineSeconds,
         ...pullPolicy(settings),
     };
 }
@@ -153,6 +160,7 @@ function deployProxy(
                 files: { [PROXY_TEMPLATE.fileName]: template },
             },
             labels: PART_OF,
+            progressDeadlineSeconds: settings.progressDeadlineSeconds,
             ...pullPolicy(settings),
             ...(settings.proxyIngressHost
                 ? { ingress: proxyIngress(settings.proxyIngressHost) }

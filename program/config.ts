@@ -1,7 +1,11 @@
 import { checkCapacity, maxPodsPerNode } from "../components/eks-cluster/capacity";
 import { EksClusterArgs } from "../components/eks-cluster/args";
 import { resolveEksCluster, ResolvedEksCluster } from "../components/eks-cluster/config";
-import { ImagePullPolicy, ServiceType } from "../components/scalable-service/args";
+import {
+    DEFAULTS as SERVICE_DEFAULTS,
+    ImagePullPolicy,
+    ServiceType,
+} from "../components/scalable-service/args";
 import { isIngressHost } from "../components/scalable-service/ingress";
 import {
     IssueCollector,
@@ -34,6 +38,8 @@ export interface AppSettings {
     proxyServiceType: ServiceType;
     backendImage: string;
     proxyImage: string;
+    /** Every service's rollout progress deadline, in seconds (ScalableService's `progressDeadlineSeconds`). */
+    progressDeadlineSeconds: number;
     /** EKS only: the host of the proxy's ALB Ingress; unset means no Ingress. */
     proxyIngressHost?: string;
     /** Every container's pull policy; unset means ScalableService's default (Always). */
@@ -91,6 +97,7 @@ export const APP_DEFAULTS: Omit<AppSettings, "proxyServiceType"> = {
     // reachable where this is built, so no digest could be verified; operators
     // pin one with `orchestration:proxyImage` (repo:tag@sha256:...).
     proxyImage: "nginxinc/nginx-unprivileged:1.28-alpine",
+    progressDeadlineSeconds: SERVICE_DEFAULTS.progressDeadlineSeconds,
 };
 
 /**
@@ -136,6 +143,7 @@ function readAppValues(r: Reader, proxyServiceType: ServiceType): AppSettings {
         proxyServiceType,
         backendImage: r.string("backendImage") ?? d.backendImage,
         proxyImage: r.string("proxyImage") ?? d.proxyImage,
+        progressDeadlineSeconds: r.int("progressDeadlineSeconds") ?? d.progressDeadlineSeconds,
         ...optionalHost(r.optionalString("proxyIngressHost")),
         ...optionalPullPolicy(r),
     };
@@ -205,6 +213,12 @@ function checkApp(issues: IssueCollector, app: AppSettings): void {
             "must be an image reference such as repo/name:tag",
         );
     }
+    issues.check(
+        isIntInRange(app.progressDeadlineSeconds, 1, 86400),
+        key("progressDeadlineSeconds"),
+        app.progressDeadlineSeconds,
+        "must be an integer number of seconds from 1 to 86400",
+    );
     if (app.proxyIngressHost !== undefined) {
         issues.check(
             isIngressHost(app.proxyIngressHost),

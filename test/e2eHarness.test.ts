@@ -3,9 +3,11 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { NODE_ADDRESS, NODE_CAPACITY, nodeObjects } from "../e2e/cluster";
 import { matches } from "../e2e/kube";
 import { summary } from "../e2e/pulumi";
+import { FAULT_IMAGES, writeFaultStages } from "../e2e/stages";
 import { jsonObjects } from "../e2e/workloads";
 
 /** The e2e harness's pure parts, which the real-cluster suite relies on to see what happened. */
@@ -66,6 +68,29 @@ describe("e2e harness (pure)", () => {
         ].join("\n");
         assert.deepEqual(summary(out), { created: 22, updated: 2, unchanged: 20 });
         assert.deepEqual(summary("Resources:\n    - 5 to delete\n"), { delete: 5 });
+    });
+
+    it("writes fault stages that select only live pods running a fault image, and outweigh the default pod-ready stage", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stages-"));
+        try {
+            const docs = YAML.parseAllDocuments(fs.readFileSync(writeFaultStages(dir), "utf8"));
+            const stages = docs.map((d) => d.toJS());
+            assert.deepEqual(
+                stages.map((s) => [s.kind, s.spec.resourceRef, s.spec.weight]),
+                Object.keys(FAULT_IMAGES).map(() => ["Stage", { apiGroup: "v1", kind: "Pod" }, 1]),
+            );
+            assert.deepEqual(
+                stages.map((s) => s.spec.selector),
+                Object.values(FAULT_IMAGES).map((image) => ({
+                    matchExpressions: [
+                        { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
+                        { key: ".spec.containers.[].image", operator: "In", values: [image] },
+                    ],
+                })),
+            );
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("matches equality label selectors", () => {

@@ -2,6 +2,7 @@
  * The pure part of `npm run local:up|local:env|local:down` (local/plan.ts):
  * arguments, paths, shell exports, and the decisions from what was found.
  */
+import { sortLocks } from "../recover/locks";
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import {
@@ -13,7 +14,6 @@ import {
     planDown,
     shellExports,
     shellQuote,
-    sortLocks,
     summaryMessage,
 } from "../local/plan";
 

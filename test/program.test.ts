@@ -246,6 +246,16 @@ describe("the program, evaluated per stack (under mocks)", function () {
             }
         });
 
+        it("labels every Kubernetes object, the namespace included, with the project and the stack", () => {
+            const objects = r().mocks.resources.filter((x) => x.type.startsWith("kubernetes:"));
+            assert.ok(objects.some((x) => x.type === T.namespace));
+            for (const obj of objects) {
+                const labels = obj.inputs.metadata.labels;
+                assert.equal(labels["orchestration/project"], "orchestration", obj.name);
+                assert.equal(labels["orchestration/stack"], "local", obj.name);
+            }
+        });
+
         it("keeps the proxy in-cluster (ClusterIP) and says how to reach it", () => {
             const { mocks, outputs } = r();
             const proxy = mocks

@@ -23,6 +23,9 @@ const T = {
     provider: "pulumi:providers:kubernetes",
 };
 
+/** The owner labels of the mocks' project and stack (installMocks below). */
+const OWNER_LABELS = { "orchestration/project": "orchestration", "orchestration/stack": "test" };
+
 describe("ScalableService (under mocks)", () => {
     let mocks: ResourceRecorder;
 
@@ -99,6 +102,7 @@ describe("ScalableService (under mocks)", () => {
             labels: {
                 "app.kubernetes.io/name": "backend",
                 "app.kubernetes.io/managed-by": "pulumi",
+                ...OWNER_LABELS,
             },
             annotations: { "pulumi.com/patchForce": "true", "scaling/replicas": "hpa" },
         });
@@ -286,6 +290,38 @@ describe("ScalableService (under mocks)", () => {
         }
     });
 
+    it("labels every child object with its Pulumi project and stack, and not the pod template", async () => {
+        await create("backend", {
+            ...contractArgs(),
+            env: { LOG_LEVEL: "info", TOKEN: { secret: "s3cr3t" } },
+            config: { mountPath: "/etc/app", files: { "a.conf": "x" } },
+            ingress: { host: "shop.example.com" },
+        });
+        const children = mocks.resources.filter((r) => r.type !== SCALABLE_SERVICE_TYPE);
+        assert.deepEqual(
+            children.map((r) => r.type).sort(),
+            [
+                T.configMap,
+                T.deployment,
+                T.hpa,
+                T.ingress,
+                T.netpol,
+                T.pdb,
+                T.secret,
+                T.sa,
+                T.service,
+            ].sort(),
+        );
+        for (const r of children) {
+            const labels = r.inputs.metadata.labels;
+            assert.equal(labels["orchestration/project"], "orchestration", r.type);
+            assert.equal(labels["orchestration/stack"], "test", r.type);
+        }
+        const template = mocks.one(T.deployment).inputs.spec.template.metadata.labels;
+        assert.equal(template["orchestration/stack"], undefined);
+        assert.equal(template["orchestration/project"], undefined);
+    });
+
     it("registers an Ingress for the Service's port, after the Service, and none by default", async () => {
         const svc = await create("backend", {
             ...contractArgs(),
@@ -307,6 +343,7 @@ describe("ScalableService (under mocks)", () => {
                 labels: {
                     "app.kubernetes.io/name": "backend",
                     "app.kubernetes.io/managed-by": "pulumi",
+                    ...OWNER_LABELS,
                 },
                 annotations: { "alb.ingress.kubernetes.io/target-type": "ip" },
             },
@@ -396,6 +433,7 @@ describe("ScalableService (under mocks)", () => {
                     labels: {
                         "app.kubernetes.io/name": "backend",
                         "app.kubernetes.io/managed-by": "pulumi",
+                        ...OWNER_LABELS,
                     },
                 },
                 type: "Opaque",
@@ -523,6 +561,37 @@ describe("ScalableService (under mocks)", () => {
             [await valueOf(svc.configMap!.urn), await valueOf(svc.serviceAccount!.urn)].sort(),
         );
         assert.deepEqual(mocks.one(T.service).dependencies, []);
+    });
+
+    it("bounds the Deployment's create and update by the progress deadline plus 30 s, and no other child's", async () => {
+        await create("backend");
+        const d = mocks.one(T.deployment);
+        assert.equal(d.inputs.spec.progressDeadlineSeconds, 600);
+        assert.deepEqual(d.customTimeouts, { create: "630s", update: "630s" });
+        const others = mocks.resources.filter((r) => r.type !== T.deployment);
+        assert.deepEqual(
+            others.map((r) => r.customTimeouts),
+            others.map(() => undefined),
+        );
+
+        mocks.reset();
+        await create("fast", { ...contractArgs(), progressDeadlineSeconds: 200 });
+        const fast = mocks.one(T.deployment);
+        assert.equal(fast.inputs.spec.progressDeadlineSeconds, 200);
+        assert.deepEqual(fast.customTimeouts, { create: "230s", update: "230s" });
+    });
+
+    it("registers nothing for an invalid progress deadline, and names it", async () => {
+        assert.throws(
+            () => new ScalableService("bad", { ...contractArgs(), progressDeadlineSeconds: 0 }),
+            (err: unknown) =>
+                err instanceof ValidationError &&
+                err.message.includes(
+                    `'progressDeadlineSeconds' (0) must be an integer from 1 to 86400`,
+                ),
+        );
+        await settleRegistrations();
+        assert.equal(mocks.resources.length, 0);
     });
 
     it("throws before registering anything when input is invalid", async () => {

@@ -378,6 +378,28 @@ describe("resolveScalableService: bad input is rejected with the field and the v
         assertRejects("x", { ...base, labels: { team: "a b" } }, `'labels.team' ("a b")`);
     });
 
+    it("rejects labels that would take over the owner labels", () => {
+        assertRejects(
+            "x",
+            { ...base, labels: { "orchestration/stack": "prod" } },
+            `'labels.orchestration/stack' ("prod") is reserved: the component sets it to the Pulumi stack`,
+        );
+        assertRejects(
+            "x",
+            { ...base, labels: { "orchestration/project": "p" } },
+            `'labels.orchestration/project' ("p") is reserved: the component sets it to the Pulumi project`,
+        );
+    });
+
+    it("gives every object's metadata the owner labels only when given an owner", () => {
+        const owned = resolveScalableService("x", base, { project: "shop", stack: "prod" });
+        assert.deepEqual(owned.resolved.ownerLabels, {
+            "orchestration/project": "shop",
+            "orchestration/stack": "prod",
+        });
+        assert.deepEqual(resolveScalableService("x", base).resolved.ownerLabels, {});
+    });
+
     it("rejects a grace period that doesn't outlast the preStop pause", () => {
         assertRejects(
             "x",

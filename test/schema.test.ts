@@ -159,7 +159,7 @@ describe("the package schema, derived from the TypeScript declarations", () => {
 
         it("has every ScalableServiceArgs field except the excluded ones, with image and port required", () => {
             assert.deepEqual(service.requiredInputs, ["image", "port"]);
-            assert.equal(Object.keys(service.inputProperties).length, 28);
+            assert.equal(Object.keys(service.inputProperties).length, 29);
             assert.deepEqual(Object.keys(COMPONENTS[0].excluded), ["AutoscalingArgs.dependsOn"]);
             assert.equal(
                 schema.types["orchestration:index:Autoscaling"].properties?.dependsOn,

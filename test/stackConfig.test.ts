@@ -26,6 +26,7 @@ describe("stack config (pure)", () => {
             proxyServiceType: "LoadBalancer",
             backendImage: "stefanprodan/podinfo:6.7.1",
             proxyImage: "nginxinc/nginx-unprivileged:1.28-alpine",
+            progressDeadlineSeconds: 600,
         });
         assert.deepEqual(cfg.eks, {
             clusterName: "orchestration-dev",
@@ -209,6 +210,20 @@ describe("stack config (pure)", () => {
                     lookup({ ...stackConfig("local"), "orchestration:proxyImage": "" }),
                 ),
             /'orchestration:proxyImage' \(""\) must be an image reference/,
+        );
+    });
+
+    it("takes a rollout progress deadline, and names the config key of one out of range", () => {
+        const load = (value: unknown) =>
+            loadStackConfig(
+                "local",
+                "orchestration",
+                lookup({ ...stackConfig("local"), "orchestration:progressDeadlineSeconds": value }),
+            );
+        assert.equal(load(120).app.progressDeadlineSeconds, 120);
+        assert.throws(
+            () => load(0),
+            /'orchestration:progressDeadlineSeconds' \(0\) must be an integer number of seconds from 1 to 86400/,
         );
     });
 

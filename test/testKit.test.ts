@@ -92,6 +92,17 @@ describe(`test kit: recording (under mocks, @pulumi/pulumi ${SDK_VERSION})`, () 
         assert.equal(mocks.one("test:index:Thing").replacementTrigger, expected);
     });
 
+    it("records the customTimeouts entries that are set, and none without the option", async () => {
+        new Thing("timed", "a", { customTimeouts: { create: "50s", update: "1m" } });
+        new Thing("untimed", "b");
+        await settleRegistrations();
+        assert.deepEqual(mocks.one("test:index:Thing", "timed").customTimeouts, {
+            create: "50s",
+            update: "1m",
+        });
+        assert.equal(mocks.one("test:index:Thing", "untimed").customTimeouts, undefined);
+    });
+
     it("unwraps secret inputs and lists their paths", async () => {
         new Thing("secret", pulumi.secret("s3cr3t"));
         await settleRegistrations();

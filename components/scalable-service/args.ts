@@ -533,6 +533,20 @@ export interface ScalableServiceArgs {
      * @default "Always"
      */
     imagePullPolicy?: ImagePullPolicy;
+    /**
+     * Seconds a rollout may go without progress (no new pod ready, no old pod
+     * retired) before the Deployment controller marks it failed
+     * (`Progressing=False`, reason `ProgressDeadlineExceeded`); 1 to 86400.
+     * `pulumi up` waits for the Deployment for at most this plus 30 s, then fails
+     * with the pods' reasons (`ImagePullBackOff`, `CrashLoopBackOff`), while the
+     * previous pods keep serving (`maxUnavailable: 0`). That wait bounds the whole
+     * rollout, so a rollout that keeps progressing for longer (many replicas, slow
+     * starts) needs a larger value.
+     * @default 600: Kubernetes' own default and the provider's own 10-minute wait, so
+     * upgrading changes neither; it leaves room for an image pull plus the startup
+     * probe's default budget (150 s)
+     */
+    progressDeadlineSeconds?: number;
 }
 
 /** Every default in one place; the doc comments above quote these values. */
@@ -568,4 +582,5 @@ export const DEFAULTS = {
     terminationGracePeriodSeconds: 30,
     imagePullPolicy: "Always" as const,
     zoneSpread: "soft" as const,
+    progressDeadlineSeconds: 600,
 } as const;

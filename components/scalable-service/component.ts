@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { currentStackOwner } from "../shared/ownership";
 import { ScalableServiceArgs } from "./args";
 import { ResolvedService, resolveScalableService } from "./config";
 import { buildEnvSecretData, needsEnvSecret } from "./env";
 import { buildIngressMetadata, buildIngressSpec } from "./ingress";
+import { rolloutTimeouts } from "./rollout";
 import {
     buildDeploymentMetadata,
     buildDeploymentSpec,
@@ -65,7 +67,7 @@ export class ScalableService extends pulumi.ComponentResource {
 
     constructor(name: string, args: ScalableServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, the component included.
-        const { resolved, warnings } = resolveScalableService(name, args);
+        const { resolved, warnings } = resolveScalableService(name, args, currentStackOwner());
         super(SCALABLE_SERVICE_TYPE, name, {}, opts);
         for (const warning of warnings) {
             void pulumi.log.warn(warning, this);
@@ -181,7 +183,11 @@ function createEnvSecret(
     return { secret, wiring };
 }
 
-/** The Deployment, after its prerequisites; with an HPA it leaves `spec.replicas` alone after creation. */
+/**
+ * The Deployment, after its prerequisites; with an HPA it leaves `spec.replicas`
+ * alone after creation. Its create and update fail once the progress deadline
+ * (plus a margin) has passed, not after the provider's 10 minutes.
+ */
 function createDeployment(
     parent: pulumi.Resource,
     child: ChildInputs,
@@ -208,6 +214,7 @@ function createDeployment(
             // With an HPA, spec.replicas is declared at creation only: the provider then
             // leaves the field to the HPA controller, so no `up` resets or fights its count.
             ignoreChanges: resolved.scaling.kind === "hpa" ? ["spec.replicas"] : [],
+            customTimeouts: rolloutTimeouts(resolved.progressDeadlineSeconds),
         },
     );
 }

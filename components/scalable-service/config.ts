@@ -10,11 +10,13 @@ import {
 import { ResolvedEnvFrom, ResolvedEnvVar, resolveEnv } from "./env";
 import { ResolvedIngress, resolveIngress } from "./ingress";
 import { ResolvedProbe, resolveProbes } from "./probes";
+import { resolveProgressDeadline } from "./rollout";
 import { checkScaledRequests, resolveResources } from "./resources";
 import { ResolvedScaling, resolveScaling } from "./scaling";
 
 export type { ResolvedProbe } from "./probes";
 export type { ResolvedScaling } from "./scaling";
+import { ownerLabels, PROJECT_LABEL, STACK_LABEL, StackOwner } from "../shared/ownership";
 import { ResolvedPodExtras, resolvePodExtras } from "./pod";
 import {
     checkAnnotations,
@@ -56,6 +58,11 @@ export interface ResolvedService {
     selectorLabels: Record<string, string>;
     /** The selector plus the standard and user labels, for every object's metadata. */
     labels: Record<string, string>;
+    /**
+     * The project and stack labels (`PROJECT_LABEL`, `STACK_LABEL`) on every
+     * object's metadata, not on the pods; empty without an owner.
+     */
+    ownerLabels: Record<string, string>;
     serviceAnnotations: Record<string, string>;
     serviceAccount: { create: boolean; name: string };
     security: {
@@ -69,6 +76,8 @@ export interface ResolvedService {
     preStopSleepSeconds: number;
     terminationGracePeriodSeconds: number;
     imagePullPolicy: ImagePullPolicy;
+    /** The Deployment's `progressDeadlineSeconds`; `pulumi up` waits for it plus a margin. */
+    progressDeadlineSeconds: number;
     /**
      * The service may run two or more replicas (a fixed count, or the HPA's
      * maximum): a PDB then keeps drains to one pod at a time. At one running
@@ -123,16 +132,24 @@ function checkContainerArgs(issues: IssueCollector, given: unknown): void {
     }
 }
 
-function resolveLabels(issues: IssueCollector, args: ScalableServiceArgs, serviceName: string) {
+/** Why each reserved label key can't be set through `labels`. */
+const RESERVED_LABELS: Record<string, string> = {
+    [SELECTOR_LABEL]: "the component sets it to 'serviceName' to select its own pods",
+    [PROJECT_LABEL]: "the component sets it to the Pulumi project that owns the objects",
+    [STACK_LABEL]: "the component sets it to the Pulumi stack that owns the objects",
+};
+
+function resolveLabels(
+    issues: IssueCollector,
+    args: ScalableServiceArgs,
+    serviceName: string,
+    owner: StackOwner | undefined,
+) {
     const selectorLabels = { [SELECTOR_LABEL]: serviceName };
     const extra = args.labels ?? {};
     for (const [key, value] of Object.entries(extra)) {
-        if (key === SELECTOR_LABEL) {
-            issues.add(
-                `labels.${key}`,
-                value,
-                "is reserved: the component sets it to 'serviceName' to select its own pods",
-            );
+        if (Object.hasOwn(RESERVED_LABELS, key)) {
+            issues.add(`labels.${key}`, value, `is reserved: ${RESERVED_LABELS[key]}`);
             continue;
         }
         issues.check(isLabelKey(key), `labels.${key}`, key, "is not a valid label key");
@@ -144,7 +161,7 @@ function resolveLabels(issues: IssueCollector, args: ScalableServiceArgs, servic
         );
     }
     const labels = { ...extra, ...selectorLabels, "app.kubernetes.io/managed-by": "pulumi" };
-    return { selectorLabels, labels };
+    return { selectorLabels, labels, ownerLabels: owner ? ownerLabels(owner) : {} };
 }
 
 function resolveSecurity(issues: IssueCollector, args: ScalableServiceArgs) {
@@ -456,9 +473,15 @@ function resolveShutdown(issues: IssueCollector, args: ScalableServiceArgs) {
 /**
  * Validates `args` for the component named `name`, applies every default, and
  * returns the resolved description. Throws one `ValidationError` listing all
- * problems; each names the field and the value.
+ * problems; each names the field and the value. With an `owner` (the component
+ * passes its Pulumi project and stack), every object's metadata also carries
+ * the owner labels (`PROJECT_LABEL`, `STACK_LABEL`).
  */
-export function resolveScalableService(name: string, args: ScalableServiceArgs): Resolution {
+export function resolveScalableService(
+    name: string,
+    args: ScalableServiceArgs,
+    owner?: StackOwner,
+): Resolution {
     const issues = new IssueCollector();
     const warnings: string[] = [];
     // Plain JavaScript callers can pass anything; guard the object itself first.
@@ -468,7 +491,10 @@ export function resolveScalableService(name: string, args: ScalableServiceArgs):
     }
 
     const workload = resolveWorkload(issues, name, args, warnings);
-    const { env, envFrom, ...settings } = resolveSettings(issues, args, workload, warnings);
+    const { env, envFrom, ...settings } = resolveSettings(issues, args, workload, {
+        owner,
+        warnings,
+    });
 
     issues.throwIfAny(`ScalableService "${name}"`);
 
@@ -532,16 +558,17 @@ function resolveWorkload(
 /**
  * Resolves everything around the workload, after it and in this order: labels,
  * security, config, env, ServiceAccount, Service annotations, shutdown,
- * NetworkPolicy, pull policy, pod extras and Ingress.
+ * NetworkPolicy, pull policy, progress deadline, pod extras and Ingress.
  */
 function resolveSettings(
     issues: IssueCollector,
     args: ScalableServiceArgs,
     workload: Workload,
-    warnings: string[],
+    context: { owner: StackOwner | undefined; warnings: string[] },
 ): Omit<ResolvedService, keyof Workload | "args"> {
     const { serviceName, namespace, port, serviceType, scaling, probes } = workload;
-    const { selectorLabels, labels } = resolveLabels(issues, args, serviceName);
+    const { warnings } = context;
+    const labelSet = resolveLabels(issues, args, serviceName, context.owner);
     const security = resolveSecurity(issues, args);
     const config = resolveConfig(issues, args, serviceName, security.writablePaths);
     const { env, envFrom } = resolveEnv(issues, args);
@@ -562,6 +589,7 @@ function resolveSettings(
         warnings,
     );
     const imagePullPolicy = resolvePullPolicy(issues, args);
+    const progressDeadlineSeconds = resolveProgressDeadline(issues, args, probes, warnings);
     const lowestReplicas = scaling.kind === "hpa" ? scaling.minReplicas : scaling.replicas;
     const highestReplicas = scaling.kind === "hpa" ? scaling.maxReplicas : scaling.replicas;
     const pod = resolvePodExtras(issues, args, lowestReplicas, warnings);
@@ -570,13 +598,13 @@ function resolveSettings(
         env,
         envFrom,
         config,
-        selectorLabels,
-        labels,
+        ...labelSet,
         serviceAnnotations,
         serviceAccount,
         security,
         ...shutdown,
         imagePullPolicy,
+        progressDeadlineSeconds,
         createPdb: highestReplicas >= 2,
         pod,
         ingress,

@@ -28,9 +28,18 @@ export interface PodWiring {
 /** The name of the container port; the Service targets it by name. */
 export const PORT_NAME = "http";
 
-/** Metadata shared by every object: the stable name, namespace and labels. */
+/**
+ * Metadata shared by every object: the stable name, namespace and labels, with
+ * the owner labels. The pod template takes `labels` alone (buildPodMetadata):
+ * ReplicaSets and pods belong to their Deployment, which the state tracks, and
+ * a pod template without them rolls no pod on an upgrade that adds them.
+ */
 export function buildMetadata(svc: ResolvedService): Input.meta.v1.ObjectMeta {
-    return { name: svc.serviceName, namespace: svc.namespace, labels: { ...svc.labels } };
+    return {
+        name: svc.serviceName,
+        namespace: svc.namespace,
+        labels: { ...svc.labels, ...svc.ownerLabels },
+    };
 }
 
 function buildProbe(probe: ResolvedProbe): Input.core.v1.Probe {
@@ -204,6 +213,7 @@ export function buildDeploymentSpec(
     return {
         replicas: initialReplicas(svc),
         revisionHistoryLimit: 5,
+        progressDeadlineSeconds: svc.progressDeadlineSeconds,
         selector: { matchLabels: { ...svc.selectorLabels } },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
         template: {

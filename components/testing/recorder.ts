@@ -33,6 +33,8 @@ export interface RecordedResource {
     readonly replaceOnChanges: readonly string[];
     /** Whether the resource was registered with `deleteBeforeReplace: true`. */
     readonly deleteBeforeReplace: boolean;
+    /** The `customTimeouts` option's set entries (`create`, `update`, `delete`); undefined without it. */
+    readonly customTimeouts?: pulumi.CustomTimeouts;
     /** The `replacementTrigger` option's value, if one was set. */
     readonly replacementTrigger?: unknown;
     /** URNs this resource depends on, sorted: its `dependsOn` plus resources whose outputs feed its inputs. */
@@ -83,6 +85,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
             ignoreChanges: this.current.ignoreChanges,
             replaceOnChanges: this.current.replaceOnChanges,
             deleteBeforeReplace: this.current.deleteBeforeReplace,
+            customTimeouts: this.current.customTimeouts,
             replacementTrigger: this.current.replacementTrigger,
             provider: args.provider || undefined,
             id,

@@ -10,7 +10,7 @@ import { version as SDK_VERSION } from "@pulumi/pulumi/version";
  *
  * - `Mocks.newResource` receives the type, name, inputs, provider and
  *   `custom`, but not the parent, the dependencies, `protect`,
- *   `ignoreChanges`, `replaceOnChanges`, `deleteBeforeReplace` or `replacementTrigger`. The kit reads those from the registration request
+ *   `ignoreChanges`, `replaceOnChanges`, `deleteBeforeReplace`, `customTimeouts` or `replacementTrigger`. The kit reads those from the registration request
  *   (the engine protocol's `RegisterResourceRequest`) that the SDK's public
  *   `MockMonitor` receives.
  * - Nothing public waits for registrations in flight; `runtime.waitForRPCs`
@@ -31,6 +31,8 @@ export interface Registration {
     replaceOnChanges: string[];
     /** The `deleteBeforeReplace` option. */
     deleteBeforeReplace: boolean;
+    /** The `customTimeouts` option's set entries; undefined when none is set. */
+    customTimeouts?: pulumi.CustomTimeouts;
     /** The `replacementTrigger` option's value, on SDKs that send it. */
     replacementTrigger?: unknown;
 }
@@ -54,6 +56,7 @@ const REQUIRED_GETTERS = [
     "getIgnorechangesList",
     "getReplaceonchangesList",
     "getDeletebeforereplace",
+    "getCustomtimeouts",
 ] as const;
 
 /**
@@ -76,6 +79,19 @@ export const SDK_SENDS_REPLACEMENT_TRIGGER =
     typeof (RegisterResourceRequest.prototype as unknown as Record<string, unknown>)
         .getReplacementTrigger === "function";
 
+/** The set entries of a registration's custom timeouts (the SDK sends empty strings for the rest). */
+function readTimeouts(
+    timeouts: RegisterResourceRequest.CustomTimeouts | undefined,
+): pulumi.CustomTimeouts | undefined {
+    const all = {
+        create: timeouts?.getCreate(),
+        update: timeouts?.getUpdate(),
+        delete: timeouts?.getDelete(),
+    };
+    const set = Object.entries(all).filter(([, value]) => value);
+    return set.length > 0 ? Object.fromEntries(set) : undefined;
+}
+
 function readRegistration(req: RegisterResourceRequest): Registration {
     const trigger = SDK_SENDS_REPLACEMENT_TRIGGER ? req.getReplacementTrigger() : undefined;
     return {
@@ -85,6 +101,7 @@ function readRegistration(req: RegisterResourceRequest): Registration {
         ignoreChanges: [...req.getIgnorechangesList()],
         replaceOnChanges: [...req.getReplaceonchangesList()],
         deleteBeforeReplace: req.getDeletebeforereplace(),
+        customTimeouts: readTimeouts(req.getCustomtimeouts()),
         replacementTrigger: trigger?.toJavaScript(),
     };
 }

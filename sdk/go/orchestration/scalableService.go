@@ -136,6 +136,19 @@ type scalableServiceArgs struct {
 	//
 	// Default: readiness `GET /` on the container port; liveness and startup off
 	Probes *Probes `pulumi:"probes"`
+	// Seconds a rollout may go without progress (no new pod ready, no old pod
+	// retired) before the Deployment controller marks it failed
+	// (`Progressing=False`, reason `ProgressDeadlineExceeded`); 1 to 86400.
+	// `pulumi up` waits for the Deployment for at most this plus 30 s, then fails
+	// with the pods' reasons (`ImagePullBackOff`, `CrashLoopBackOff`), while the
+	// previous pods keep serving (`maxUnavailable: 0`). That wait bounds the whole
+	// rollout, so a rollout that keeps progressing for longer (many replicas, slow
+	// starts) needs a larger value.
+	//
+	// Default: 600: Kubernetes' own default and the provider's own 10-minute wait, so
+	// upgrading changes neither; it leaves room for an image pull plus the startup
+	// probe's default budget (150 s)
+	ProgressDeadlineSeconds *int `pulumi:"progressDeadlineSeconds"`
 	// Fixed replica count, used only when `autoscaling` is `false`; with an HPA
 	// the Deployment starts at `minReplicas` and the HPA owns the count (a
 	// warning says `replicas` is ignored).
@@ -287,6 +300,19 @@ type ScalableServiceArgs struct {
 	//
 	// Default: readiness `GET /` on the container port; liveness and startup off
 	Probes *ProbesArgs
+	// Seconds a rollout may go without progress (no new pod ready, no old pod
+	// retired) before the Deployment controller marks it failed
+	// (`Progressing=False`, reason `ProgressDeadlineExceeded`); 1 to 86400.
+	// `pulumi up` waits for the Deployment for at most this plus 30 s, then fails
+	// with the pods' reasons (`ImagePullBackOff`, `CrashLoopBackOff`), while the
+	// previous pods keep serving (`maxUnavailable: 0`). That wait bounds the whole
+	// rollout, so a rollout that keeps progressing for longer (many replicas, slow
+	// starts) needs a larger value.
+	//
+	// Default: 600: Kubernetes' own default and the provider's own 10-minute wait, so
+	// upgrading changes neither; it leaves room for an image pull plus the startup
+	// probe's default budget (150 s)
+	ProgressDeadlineSeconds *int
 	// Fixed replica count, used only when `autoscaling` is `false`; with an HPA
 	// the Deployment starts at `minReplicas` and the HPA owns the count (a
 	// warning says `replicas` is ignored).

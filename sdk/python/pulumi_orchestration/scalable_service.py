@@ -38,6 +38,7 @@ class ScalableServiceArgs:
                  pod_labels: Optional[Mapping[str, _builtins.str]] = None,
                  pre_stop_sleep_seconds: Optional[_builtins.int] = None,
                  probes: Optional['ProbesArgs'] = None,
+                 progress_deadline_seconds: Optional[_builtins.int] = None,
                  replicas: Optional[_builtins.int] = None,
                  resources: Optional['ResourcesArgs'] = None,
                  security: Optional['SecurityArgs'] = None,
@@ -122,6 +123,18 @@ class ScalableServiceArgs:
         :param 'ProbesArgs' probes: Readiness, liveness and startup probes.
                
                Default: readiness `GET /` on the container port; liveness and startup off
+        :param _builtins.int progress_deadline_seconds: Seconds a rollout may go without progress (no new pod ready, no old pod
+               retired) before the Deployment controller marks it failed
+               (`Progressing=False`, reason `ProgressDeadlineExceeded`); 1 to 86400.
+               `pulumi up` waits for the Deployment for at most this plus 30 s, then fails
+               with the pods' reasons (`ImagePullBackOff`, `CrashLoopBackOff`), while the
+               previous pods keep serving (`maxUnavailable: 0`). That wait bounds the whole
+               rollout, so a rollout that keeps progressing for longer (many replicas, slow
+               starts) needs a larger value.
+               
+               Default: 600: Kubernetes' own default and the provider's own 10-minute wait, so
+               upgrading changes neither; it leaves room for an image pull plus the startup
+               probe's default budget (150 s)
         :param _builtins.int replicas: Fixed replica count, used only when `autoscaling` is `false`; with an HPA
                the Deployment starts at `minReplicas` and the HPA owns the count (a
                warning says `replicas` is ignored).
@@ -204,6 +217,8 @@ class ScalableServiceArgs:
             pulumi.set(__self__, "pre_stop_sleep_seconds", pre_stop_sleep_seconds)
         if probes is not None:
             pulumi.set(__self__, "probes", probes)
+        if progress_deadline_seconds is not None:
+            pulumi.set(__self__, "progress_deadline_seconds", progress_deadline_seconds)
         if replicas is not None:
             pulumi.set(__self__, "replicas", replicas)
         if resources is not None:
@@ -485,6 +500,29 @@ class ScalableServiceArgs:
         pulumi.set(self, "probes", value)
 
     @_builtins.property
+    @pulumi.getter(name="progressDeadlineSeconds")
+    def progress_deadline_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds a rollout may go without progress (no new pod ready, no old pod
+        retired) before the Deployment controller marks it failed
+        (`Progressing=False`, reason `ProgressDeadlineExceeded`); 1 to 86400.
+        `pulumi up` waits for the Deployment for at most this plus 30 s, then fails
+        with the pods' reasons (`ImagePullBackOff`, `CrashLoopBackOff`), while the
+        previous pods keep serving (`maxUnavailable: 0`). That wait bounds the whole
+        rollout, so a rollout that keeps progressing for longer (many replicas, slow
+        starts) needs a larger value.
+
+        Default: 600: Kubernetes' own default and the provider's own 10-minute wait, so
+        upgrading changes neither; it leaves room for an image pull plus the startup
+        probe's default budget (150 s)
+        """
+        return pulumi.get(self, "progress_deadline_seconds")
+
+    @progress_deadline_seconds.setter
+    def progress_deadline_seconds(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "progress_deadline_seconds", value)
+
+    @_builtins.property
     @pulumi.getter
     def replicas(self) -> Optional[_builtins.int]:
         """
@@ -678,6 +716,7 @@ class ScalableService(pulumi.ComponentResource):
                  port: Optional[_builtins.int] = None,
                  pre_stop_sleep_seconds: Optional[_builtins.int] = None,
                  probes: Optional[Union['ProbesArgs', 'ProbesArgsDict']] = None,
+                 progress_deadline_seconds: Optional[_builtins.int] = None,
                  replicas: Optional[_builtins.int] = None,
                  resources: Optional[Union['ResourcesArgs', 'ResourcesArgsDict']] = None,
                  security: Optional[Union['SecurityArgs', 'SecurityArgsDict']] = None,
@@ -775,6 +814,18 @@ class ScalableService(pulumi.ComponentResource):
         :param Union['ProbesArgs', 'ProbesArgsDict'] probes: Readiness, liveness and startup probes.
                
                Default: readiness `GET /` on the container port; liveness and startup off
+        :param _builtins.int progress_deadline_seconds: Seconds a rollout may go without progress (no new pod ready, no old pod
+               retired) before the Deployment controller marks it failed
+               (`Progressing=False`, reason `ProgressDeadlineExceeded`); 1 to 86400.
+               `pulumi up` waits for the Deployment for at most this plus 30 s, then fails
+               with the pods' reasons (`ImagePullBackOff`, `CrashLoopBackOff`), while the
+               previous pods keep serving (`maxUnavailable: 0`). That wait bounds the whole
+               rollout, so a rollout that keeps progressing for longer (many replicas, slow
+               starts) needs a larger value.
+               
+               Default: 600: Kubernetes' own default and the provider's own 10-minute wait, so
+               upgrading changes neither; it leaves room for an image pull plus the startup
+               probe's default budget (150 s)
         :param _builtins.int replicas: Fixed replica count, used only when `autoscaling` is `false`; with an HPA
                the Deployment starts at `minReplicas` and the HPA owns the count (a
                warning says `replicas` is ignored).
@@ -876,6 +927,7 @@ class ScalableService(pulumi.ComponentResource):
                  port: Optional[_builtins.int] = None,
                  pre_stop_sleep_seconds: Optional[_builtins.int] = None,
                  probes: Optional[Union['ProbesArgs', 'ProbesArgsDict']] = None,
+                 progress_deadline_seconds: Optional[_builtins.int] = None,
                  replicas: Optional[_builtins.int] = None,
                  resources: Optional[Union['ResourcesArgs', 'ResourcesArgsDict']] = None,
                  security: Optional[Union['SecurityArgs', 'SecurityArgsDict']] = None,
@@ -919,6 +971,7 @@ class ScalableService(pulumi.ComponentResource):
             __props__.__dict__["port"] = port
             __props__.__dict__["pre_stop_sleep_seconds"] = pre_stop_sleep_seconds
             __props__.__dict__["probes"] = probes
+            __props__.__dict__["progress_deadline_seconds"] = progress_deadline_seconds
             __props__.__dict__["replicas"] = replicas
             __props__.__dict__["resources"] = resources
             __props__.__dict__["security"] = security
