@@ -79,11 +79,32 @@ describe("real pods serving real traffic (the program on the real node)", functi
         if (node) await releaseRealNode(kube, node.plan, kwokNodes);
     });
 
-    /** What a loop saw, and the proxy's error log lines when a request failed. */
-    const seenWithLogs = (r: LoopResult) =>
-        r.failed === 0
-            ? seen(r)
-            : `${seen(r)}\nproxy errors:\n${podLogLines(node.plan, NAMESPACE, PROXY.name, /\[(error|crit|alert|emerg)\]/).join("\n")}`;
+    /** What a loop saw; when a request failed, the proxy's error log too. */
+    const seenWithLogs = (r: LoopResult) => {
+        if (r.failed === 0) return seen(r);
+        const errors = podLogLines(
+            node.plan,
+            NAMESPACE,
+            PROXY.name,
+            /\[(error|crit|alert|emerg)\]/,
+        );
+        return `${seen(r)}\nproxy errors:\n${errors.join("\n")}`;
+    };
+    // After a failed step, each container's restarts and last state (an OOM kill, say).
+    afterEach(async function () {
+        if (this.currentTest?.state !== "failed" || !kube) return;
+        const pods: KubeObject[] = await kube.get("pods", undefined, NAMESPACE).catch(() => []);
+        const restarts = JSON.stringify(
+            pods.flatMap((p) =>
+                (p.status.containerStatuses ?? []).map((c: any) => [
+                    p.metadata.name,
+                    c.restartCount,
+                    c.lastState,
+                ]),
+            ),
+        );
+        console.log(`      (pods after the failure: ${restarts})`);
+    });
 
     /** Waits until the proxy's ClusterIP answers (its Service skips the provider's await, and kube-proxy follows the endpoints). */
     const proxyAnswers = () =>
