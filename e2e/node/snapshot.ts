@@ -107,12 +107,18 @@ function mounts(): Record<string, string> {
     return found;
 }
 
-/** Every directory of every cgroup hierarchy. */
+/**
+ * Cgroup trees other managers own: this VM's PID 1 (process_api) makes and
+ * removes one per job it runs, while the node runs. Not compared, never removed.
+ */
+const FOREIGN_CGROUPS = new Set(["process_api"]);
+
+/** Every directory of every cgroup hierarchy, but the foreign trees. */
 function cgroups(): Record<string, string> {
     const dirs: Record<string, string> = {};
     const walk = (dir: string, depth: number) => {
         for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-            if (!e.isDirectory()) continue;
+            if (!e.isDirectory() || (depth === 1 && FOREIGN_CGROUPS.has(e.name))) continue;
             const sub = path.join(dir, e.name);
             if (depth > 0) dirs[sub] = "dir";
             walk(sub, depth + 1);
