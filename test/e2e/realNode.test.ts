@@ -40,6 +40,9 @@ const CONFIG = {
     "orchestration:imagePullPolicy": "IfNotPresent",
 };
 const REQUESTS = 60;
+/** The bounds of a load that spans a \`pulumi up\`: requests, and milliseconds. */
+const LOAD_REQUESTS = 200_000;
+const LOAD_MS = 600_000;
 
 /** A failure message with what a loop saw. */
 const seen = (r: LoopResult) => JSON.stringify(r);
@@ -199,7 +202,7 @@ describe("real pods serving real traffic (the program on the real node)", functi
 
     it("rolls both backends to a new image with pulumi up under load, with 0 failed requests", async function () {
         const urls = BACKENDS.map((b) => `${proxyUrl}${b.prefix}`);
-        const load = startLoad(urls, 20_000, 600_000);
+        const load = startLoad(urls, LOAD_REQUESTS, LOAD_MS);
         const start = performance.now();
         pulumi.setConfig(stack!, { ...CONFIG, "orchestration:backendImage": IMAGES.podinfoNext });
         await pulumi.up(stack!);
@@ -207,12 +210,22 @@ describe("real pods serving real traffic (the program on the real node)", functi
         const r = await load.stop();
         assert.equal(r.failed, 0, seenWithLogs(r));
         assert.ok(r.sent > 0, "the load sent nothing");
+        assert.ok(r.sent < LOAD_REQUESTS, "the load reached its bound before up returned");
         for (const b of BACKENDS) {
             const w = await waitRolledOut(kube, NAMESPACE, b.name, MIN);
             for (const p of w.readyPods)
                 assert.equal(p.spec.containers[0].image, IMAGES.podinfoNext);
         }
+        // The old pods drain through their preStop sleep, still serving: wait until they are gone.
+        await waitFor("the old backend pods to be gone", async () => {
+            const pods = (await appPods()).filter((p) => p.metadata.name.startsWith("backend-"));
+            return pods.every((p) => p.spec.containers[0].image === IMAGES.podinfoNext)
+                ? true
+                : undefined;
+        });
+        await waitEndpointsMatchPods(kube, NAMESPACE, USERS.name);
         const next = await requestLoop(urls[0], 20);
+        assert.equal(next.failed, 0, seenWithLogs(next));
         assert.deepEqual(next.byColor, { [NEXT_COLOR]: 20 }, seen(next));
         console.log(`      (rollout under load: ${r.sent} requests, ${r.failed} failed)`);
     });
@@ -246,6 +259,42 @@ describe("real pods serving real traffic (the program on the real node)", functi
         }
         const w = await waitRolledOut(kube, NAMESPACE, USERS.name, MIN + 1, 180_000);
         for (const p of w.readyPods) assert.equal(p.spec.nodeName, node.plan.name);
+    });
+
+    it("keeps serving through a rollout to an image that can't start: pulumi up fails naming the container and reason, the next up recovers", async function () {
+        // The HPA step's config, plus a 20 s progress deadline so up gives up soon.
+        const good = {
+            ...CONFIG,
+            "orchestration:backendImage": IMAGES.podinfoNext,
+            "orchestration:targetCpuUtilization": 10,
+            "orchestration:progressDeadlineSeconds": 20,
+        };
+        pulumi.setConfig(stack!, good);
+        await pulumi.up(stack!);
+        const urls = BACKENDS.map((b) => `${proxyUrl}${b.prefix}`);
+        const load = startLoad(urls, LOAD_REQUESTS, LOAD_MS);
+        pulumi.setConfig(stack!, { ...good, "orchestration:backendImage": IMAGES.podinfoBroken });
+        const failed = await pulumi.up(stack!, { allowFailure: true });
+        const r = await load.stop();
+        const output = `${failed.stdout}\n${failed.stderr}`;
+        assert.notEqual(failed.code, 0, `up succeeded:\n${output}`);
+        assert.match(output, /\[ProgressDeadlineExceeded\]/);
+        assert.match(
+            output,
+            /containers with unready status: \[backend-(user|feed)\]\s*\[(RunContainerError|CrashLoopBackOff|StartError)\]/,
+        );
+        assert.equal(r.failed, 0, seenWithLogs(r));
+        assert.ok(r.sent > 0, "the load sent nothing");
+        assert.ok(r.sent < LOAD_REQUESTS, "the load reached its bound before up returned");
+        assert.deepEqual(Object.keys(r.byColor), [NEXT_COLOR], "only the previous pods answered");
+        console.log(`      (failed rollout under load: ${r.sent} requests, ${r.failed} failed)`);
+        pulumi.setConfig(stack!, good);
+        await pulumi.up(stack!);
+        for (const b of BACKENDS) {
+            const w = await waitRolledOut(kube, NAMESPACE, b.name, MIN);
+            for (const p of w.readyPods)
+                assert.equal(p.spec.containers[0].image, IMAGES.podinfoNext);
+        }
     });
 
     it("destroys everything: no app pod, no container left on the node but the cluster DNS", async function () {
