@@ -31,12 +31,17 @@ export const NODE_CAPACITY = {
     "ephemeral-storage": "20Gi",
 } as const;
 
+/** The annotation that hands a node to KWOK's controller; nodes without it (a real node) it leaves alone. */
+export const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
+
 /** The loopback address every node reports, so anything that dials a node stays on this machine. */
 export const NODE_ADDRESS = "127.0.0.1";
 
 /** A running KWOK cluster: a real etcd, API server, controller manager and scheduler, simulated nodes. */
 export interface Cluster {
     name: string;
+    /** The cluster's own directory (KWOK's work dir, the kubeconfig, the logs). */
+    workDir: string;
     kubeconfig: string;
     kube: Kube;
     /** KWOK's work dir (KWOK_WORKDIR): the control plane's binaries, pid files and logs live under it. */
@@ -72,6 +77,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     let created = false;
     const cluster: Cluster = {
         name,
+        workDir,
         kubeconfig,
         kube: new Kube(toolchain.bin("kubectl"), kubeconfig),
         kwokDir: kwokWorkDir(workDir),
@@ -170,7 +176,8 @@ function writeKwokctlConfig(workDir: string, toolchain: Toolchain): string {
 /**
  * What kwokctl changes in the components it starts:
  * - the kwok controller gets a second config, with stages for pods of
- *   FAULT_IMAGES only (the default stages stay);
+ *   FAULT_IMAGES only (the default stages stay), and manages only the nodes
+ *   annotated as KWOK's, never a real node that joins;
  * - the controller manager and the scheduler run without leader election.
  *   With it (their default), an API server that is down longer than the renew
  *   deadline (10 s) makes them exit for good: on a real control plane the
@@ -185,6 +192,13 @@ function componentsPatches(workDir: string): string[] {
         "    extraArgs:",
         "      - key: config",
         `        value: ${JSON.stringify(writeFaultStages(workDir))}`,
+        // kwokctl's binary runtime has KWOK manage every node; a real node that joins
+        // (e2e/node) must be left to its kubelet, so KWOK takes only the nodes it is given.
+        "      - key: manage-all-nodes",
+        "        value: 'false'",
+        "        override: true",
+        "      - key: manage-nodes-with-annotation-selector",
+        `        value: '${KWOK_NODE_ANNOTATION}=fake'`,
         ...["kube-controller-manager", "kube-scheduler"].flatMap((name) => [
             `  - name: ${name}`,
             "    extraArgs:",
@@ -226,7 +240,7 @@ export function nodeObjects(nodes: NodeShape[]): KubeObject[] {
         metadata: {
             name: n.name,
             annotations: {
-                "kwok.x-k8s.io/node": "fake",
+                [KWOK_NODE_ANNOTATION]: "fake",
                 // All nodes share one address and port, so metrics-server asks kwok for each
                 // node's resource metrics by path (metrics-server 0.7+ reads this annotation).
                 "metrics.k8s.io/resource-metrics-path": `/metrics/nodes/${n.name}/metrics/resource`,

@@ -99,7 +99,13 @@ export function backendArgs(
         env: { PODINFO_UI_MESSAGE: message },
         labels: PART_OF,
         progressDeadlineSeconds: settings.progressDeadlineSeconds,
+        ...pullPolicy(settings),
     };
+}
+
+/** The pull policy when the stack sets one; otherwise the component's default applies. */
+function pullPolicy(settings: AppSettings): Pick<ScalableServiceArgs, "imagePullPolicy"> {
+    return settings.imagePullPolicy ? { imagePullPolicy: settings.imagePullPolicy } : {};
 }
 
 /** The podinfo backends, reached by Service name over ClusterIP. */
@@ -155,6 +161,7 @@ function deployProxy(
             },
             labels: PART_OF,
             progressDeadlineSeconds: settings.progressDeadlineSeconds,
+            ...pullPolicy(settings),
             ...(settings.proxyIngressHost
                 ? { ingress: proxyIngress(settings.proxyIngressHost) }
                 : {}),

@@ -1,7 +1,11 @@
 import { checkCapacity, maxPodsPerNode } from "../components/eks-cluster/capacity";
 import { EksClusterArgs } from "../components/eks-cluster/args";
 import { resolveEksCluster, ResolvedEksCluster } from "../components/eks-cluster/config";
-import { DEFAULTS as SERVICE_DEFAULTS, ServiceType } from "../components/scalable-service/args";
+import {
+    DEFAULTS as SERVICE_DEFAULTS,
+    ImagePullPolicy,
+    ServiceType,
+} from "../components/scalable-service/args";
 import { isIngressHost } from "../components/scalable-service/ingress";
 import {
     IssueCollector,
@@ -38,6 +42,8 @@ export interface AppSettings {
     progressDeadlineSeconds: number;
     /** EKS only: the host of the proxy's ALB Ingress; unset means no Ingress. */
     proxyIngressHost?: string;
+    /** Every container's pull policy; unset means ScalableService's default (Always). */
+    imagePullPolicy?: ImagePullPolicy;
 }
 
 /** The whole stack config. `eks` is set exactly when `platform` is `"eks"`. */
@@ -139,7 +145,17 @@ function readAppValues(r: Reader, proxyServiceType: ServiceType): AppSettings {
         proxyImage: r.string("proxyImage") ?? d.proxyImage,
         progressDeadlineSeconds: r.int("progressDeadlineSeconds") ?? d.progressDeadlineSeconds,
         ...optionalHost(r.optionalString("proxyIngressHost")),
+        ...optionalPullPolicy(r),
     };
+}
+
+const PULL_POLICIES = ["Always", "IfNotPresent", "Never"] as const;
+
+/** `imagePullPolicy` when set: images loaded into the nodes (kind load, ctr import) need IfNotPresent or Never. */
+function optionalPullPolicy(r: Reader): { imagePullPolicy?: ImagePullPolicy } {
+    if (r.optionalString("imagePullPolicy") === undefined) return {};
+    const value = r.string("imagePullPolicy", PULL_POLICIES);
+    return value ? { imagePullPolicy: value } : {};
 }
 
 const optionalHost = (host: string | undefined) => (host ? { proxyIngressHost: host } : {});

@@ -275,6 +275,7 @@ describe("Pulumi.yaml's config schema (pure)", () => {
             proxyServiceType: "", // the platform decides: PROXY_SERVICE_TYPE_DEFAULTS
             kubeContext: "",
             proxyIngressHost: "",
+            imagePullPolicy: "", // ScalableService's default (Always)
             kubernetesVersion: EKS_DEFAULTS.kubernetesVersion,
             publicAccessCidrs: [],
             endpointPublicAccess: EKS_DEFAULTS.endpointPublicAccess,

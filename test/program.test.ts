@@ -406,6 +406,23 @@ describe("the proxy's ALB Ingress (under mocks)", () => {
     });
 });
 
+describe("the containers' pull policy (under mocks)", () => {
+    it("gives every container orchestration:imagePullPolicy when set, and the component's Always when not", async () => {
+        const policies = async (config: Record<string, unknown>) => {
+            const { mocks } = await evaluateProgram("local", config);
+            return mocks
+                .ofType("kubernetes:apps/v1:Deployment")
+                .flatMap((d) =>
+                    d.inputs.spec.template.spec.containers.map((c: any) => c.imagePullPolicy),
+                );
+        };
+        const local = stackConfig("local");
+        const set = await policies({ ...local, "orchestration:imagePullPolicy": "IfNotPresent" });
+        assert.deepEqual(set, ["IfNotPresent", "IfNotPresent", "IfNotPresent"]);
+        assert.deepEqual(await policies(local), ["Always", "Always", "Always"]);
+    });
+});
+
 describe("the program's registration order (under mocks)", () => {
     it("sends the Kubernetes provider's registration before it builds the app, so the engine starts the plugin meanwhile", async () => {
         const events: string[] = [];
@@ -519,6 +536,14 @@ describe("the program rejects bad stack config before registering anything (unde
             "local",
             { ...stackConfig("local"), "orchestration:proxyIngressHost": "shop.example.com" },
             `'orchestration:proxyIngressHost' ("shop.example.com") is EKS only`,
+        );
+    });
+
+    it("refuses an imagePullPolicy Kubernetes doesn't know", async () => {
+        await rejects(
+            "local",
+            { ...stackConfig("local"), "orchestration:imagePullPolicy": "Sometimes" },
+            `'orchestration:imagePullPolicy' ("Sometimes") must be one of "Always", "IfNotPresent", "Never"`,
         );
     });
 

@@ -3,7 +3,8 @@
 # Node.js, Python, Go and YAML language hosts, an SDK generator, the Kubernetes
 # provider plugin, a Kubernetes control plane (etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler, kubectl), KWOK, metrics-server and helm
-# (for the e2e benchmark); and, from PyPI, a Python venv with the Pulumi SDK for
+# (for the e2e benchmark); a real node's kubelet and kube-proxy, with CoreDNS and
+# podinfo for its images (e2e/node); and, from PyPI, a Python venv with the Pulumi SDK for
 # the Python consumer. Versions live in versions.json beside this file.
 #
 #   e2e/toolchain/build.sh           build what is missing or stale, one line per binary
@@ -42,6 +43,10 @@ go_lang_ver=$(v pulumiLanguageGo.version)
 py_requirements=$(v python.requirements)
 sdkgen_src="$here/sdkgen/main.go"
 helm_ver=$(v helm.version)
+podinfo_mod=$(v podinfo.module)
+podinfo_ver=$(v podinfo.version)
+coredns_ver=$(v coredns.version)
+coredns_src="$here/coredns/main.go"
 
 k8s_minor=${k8s_ver#v1.}
 k8s_minor=${k8s_minor%%.*}
@@ -100,12 +105,15 @@ recipe() {
     python-venv) echo "$(python3 --version 2>&1) $py_requirements" ;;
     pulumi-resource-kubernetes) echo "github.com/pulumi/pulumi-kubernetes/provider/v4@$prov_ver generate=$prov_stamp $prov_ldflags" ;;
     helm) echo "helm.sh/helm/v3@$helm_ver $helm_ldflags" ;;
+    kubelet | kube-proxy) echo "k8s.io/kubernetes@$k8s_ver staging@$k8s_staging $k8s_ldflags node" ;;
+    podinfo) echo "$podinfo_mod@$podinfo_ver" ;;
+    coredns) echo "github.com/coredns/coredns@$coredns_ver source=$(sha256sum "$coredns_src" | cut -c1-16)" ;;
     *) return 1 ;;
     esac
 }
 all_binaries="etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl metrics-server
  pulumi pulumi-language-nodejs pulumi-language-python pulumi-language-yaml pulumi-language-go pulumi-sdkgen
- pulumi-resource-kubernetes helm python-venv"
+ pulumi-resource-kubernetes helm python-venv kubelet kube-proxy podinfo coredns"
 
 stamp_of() { echo "rev=$recipe_rev go=$(go env GOVERSION) $(recipe "$1")"; }
 # What a binary brings beside it, which must be there too.
@@ -201,8 +209,33 @@ build_k8s_binary() { # name
     go build "${build_flags[@]}" -ldflags "-s -w $k8s_ldflags" -o "$bin/$1" "k8s.io/kubernetes/cmd/$1"
 }
 
+# The node's two: a wrapper of their own (the control plane's go.sum lacks their
+# dependencies), at the same versions, so Go's build cache serves most packages.
+build_node_binary() { # name
+    local dir="$src/kubernetes-node"
+    if [ "$(cat "$dir/.recipe" 2>/dev/null)" != "$(recipe kubelet)" ]; then
+        local requires="" s
+        for s in $k8s_staging_modules; do requires+=" k8s.io/$s@$k8s_staging"; done
+        wrapper "$dir" k8s.io/kubernetes "$k8s_ver" \
+            "k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy" "" "$requires"
+        recipe kubelet >.recipe
+    fi
+    cd "$dir"
+    go build "${build_flags[@]}" -ldflags "-s -w $k8s_ldflags" -o "$bin/$1" "k8s.io/kubernetes/cmd/$1"
+}
+
 build_one() { # name
     case "$1" in
+    kubelet | kube-proxy) build_node_binary "$1" ;;
+    podinfo)
+        GOBIN="$bin" go install "${build_flags[@]}" -ldflags "-s -w" "$podinfo_mod/cmd/podinfo@$podinfo_ver"
+        ;;
+    coredns)
+        # Our own main (toolchain/coredns/main.go) over the pinned module: the plugins we use only.
+        wrapper "$src/coredns" github.com/coredns/coredns "$coredns_ver" github.com/coredns/coredns/coremain
+        rm tools.go && install -m 0644 "$coredns_src" main.go && go mod tidy
+        go build "${build_flags[@]}" -ldflags "-s -w" -o "$bin/coredns" .
+        ;;
     kube-apiserver | kube-controller-manager | kube-scheduler | kubectl) build_k8s_binary "$1" ;;
     etcd)
         # The module root is the main package; it requires its siblings at the same version.
