@@ -58,7 +58,7 @@ export async function recoverStack(t: RecoveryTarget): Promise<Recovery> {
     });
     return {
         staleLocks: report.staleLocks.map((l) => `${l.file} (pid ${l.pid})`),
-        emptyAttrs: log.some((l) => l.startsWith("checkpoint: removed")),
+        emptyAttrs: report.emptyCheckpointAttrs !== undefined,
         pending: report.pending.map((p) => `${p.operation} ${p.urn}`),
         imported: report.imported.map((i) => `${i.urn} ${i.id}`),
         cleared: report.cleared,

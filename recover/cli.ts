@@ -12,6 +12,7 @@ const log = (line: string) => console.log(`recover: ${line}`);
 export function closingMessage(stack: string, r: RecoveryReport): string {
     const found = [
         `${r.staleLocks.length} stale lock(s) removed`,
+        ...(r.emptyCheckpointAttrs ? ["the empty checkpoint metadata file removed"] : []),
         `${r.pending.length} pending operation(s) (${r.imported.length} create(s) imported, ${r.cleared.length} cleared)`,
         `${r.orphans.length} orphan(s)${r.orphans.length > 0 ? ` (${r.orphanOutcome})` : ""}`,
     ];

@@ -52,6 +52,8 @@ export interface RecoverOptions extends RecoverArgs {
 export interface RecoveryReport {
     /** Locks of `pulumi` processes that are gone, removed. */
     staleLocks: StackLock[];
+    /** The checkpoint metadata file a kill left empty, removed; undefined when there was none. */
+    emptyCheckpointAttrs?: string;
     /** The operations the state had pending, as found. */
     pending: PendingOperation[];
     /** Pending creates whose object exists, imported into the state under their own URNs. */
@@ -79,7 +81,7 @@ export async function recover(opts: RecoverOptions): Promise<RecoveryReport> {
     await requireCommand(opts, "pulumi", ["version"]);
     await requireCommand(opts, "kubectl", ["version", "--client"]);
     const owner = stackOwner(opts);
-    const staleLocks = await repairFileBackend(pulumi, owner, opts.log);
+    const { staleLocks, emptyCheckpointAttrs } = await repairFileBackend(pulumi, owner, opts.log);
     const before = await exportState(pulumi, opts.stack);
     const cluster = await openCluster(pulumi, opts);
     try {
@@ -97,6 +99,7 @@ export async function recover(opts: RecoverOptions): Promise<RecoveryReport> {
         });
         return {
             staleLocks,
+            emptyCheckpointAttrs,
             pending: before.pending,
             imported: plan.imports,
             cleared: plan.clears,
@@ -168,12 +171,12 @@ async function repairFileBackend(
     pulumi: Pulumi,
     owner: StackOwner,
     log: (line: string) => void,
-): Promise<StackLock[]> {
+): Promise<{ staleLocks: StackLock[]; emptyCheckpointAttrs?: string }> {
     const who = await pulumi.run(["whoami", "--json"]);
     const dir = fileBackendDir((JSON.parse(who.stdout) as { url?: string }).url);
     if (!dir) {
         log("locks: not a file backend; its service keeps the locks (pulumi cancel)");
-        return [];
+        return { staleLocks: [] };
     }
     const attrs = removeEmptyCheckpointAttrs(dir, owner.project, owner.stack);
     if (attrs) log(`checkpoint: removed the empty metadata file a kill left: ${attrs}`);
@@ -190,7 +193,7 @@ async function repairFileBackend(
         fs.rmSync(l.file);
     }
     if (stale.length === 0) log("locks: none left behind");
-    return stale;
+    return { staleLocks: stale, emptyCheckpointAttrs: attrs };
 }
 
 async function planPending(

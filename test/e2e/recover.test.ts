@@ -114,6 +114,10 @@ describe("npm run recover on a real control plane", function () {
         assert.match(r.stdout, /checkpoint: removed the empty metadata file a kill left/);
         assert.match(
             r.stdout,
+            /done: 1 stale lock\(s\) removed; the empty checkpoint metadata file removed; 2 pending operation\(s\) \(1 create\(s\) imported, 1 cleared\); 0 orphan\(s\)/,
+        );
+        assert.match(
+            r.stdout,
             new RegExp(`importing ${escape(hpaUrn)} as ${NAMESPACE}/${hpaName}`),
         );
         assert.match(r.stdout, /never reached the cluster: clearing .*never-created/);
